@@ -1,0 +1,79 @@
+"""The command line: parse options and call one function per command, nothing else."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+PROJECT = click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=".",
+                       show_default=True, help="Project folder (the one with guidegen.yaml).")
+STRICT = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="guidegen")
+@click.option("-v", "--verbose", is_flag=True, help="Log more detail.")
+def cli(verbose: bool) -> None:
+    """Turn curated YAML about legal processes into accessible HTML pages and tagged PDFs."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s: %(message)s", stream=sys.stderr)
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
+@cli.command("build")
+@PROJECT
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder.  [default: PROJECT/build]")
+@click.option("--locale", "locales", multiple=True, help="Build only this locale (repeatable).")
+@click.option("--guide", "guides", multiple=True, help="Build only this guide id (repeatable).")
+@click.option("--format", "formats", type=click.Choice(["html", "pdf", "all"]), default="all",
+              show_default=True, help="Which outputs to build.")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
+              help="Paper size of the PDFs.  [default: from guidegen.yaml]")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
+              help="PDF worker processes.  [default: number of cores]")
+@STRICT
+@click.option("--keep-going", is_flag=True, help="Build every guide that can be built; exit 1 if any failed.")
+def build_command(project: Path, out: Path | None, locales, guides, formats, paper, jobs, strict,
+                  keep_going) -> None:
+    """Build the site: HTML pages and PDFs for every guide and locale."""
+    from .commands.build import BuildOptions, build
+
+    result = build(BuildOptions(project, out or project / "build", locales, guides, formats, jobs,
+                                strict, keep_going, paper))
+    click.echo(f"built {len(result.written)} file(s) in {result.seconds:.1f} s", err=True)
+
+
+@cli.command("check")
+@PROJECT
+@STRICT
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Report format.")
+def check_command(project: Path, strict: bool, output_format: str) -> None:
+    """Validate content, references, review dates and translations without rendering."""
+    from .commands.check import check
+
+    report = check(project)
+    if output_format == "json":
+        click.echo(report.as_json())
+    elif report.problems:
+        click.echo(report.as_text(), err=True)
+    if output_format == "text":
+        click.echo(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)", err=True)
+    if report.failed(strict):
+        sys.exit(1)
+
+
+def main() -> None:
+    """Run the CLI (console script entry point)."""
+    cli(prog_name="guidegen")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,134 @@
+"""Bind plain YAML values to the schema's dataclasses, reporting every mismatch with its location."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import typing
+from datetime import date
+from functools import cache
+from typing import Any, Literal
+
+from .problems import Report
+from .schema import Markdown, Plain
+from .yamlsafe import PathKey, YamlDoc
+
+_TEXT_TYPES = (str, Plain, Markdown)
+
+
+@cache
+def schema_fields(cls: type) -> list[tuple[dataclasses.Field, Any]]:
+    """Return a dataclass's public fields with their resolved types."""
+    hints = typing.get_type_hints(cls)
+    return [(f, hints[f.name]) for f in dataclasses.fields(cls) if not f.metadata.get("internal")]
+
+
+def is_required(f: dataclasses.Field) -> bool:
+    return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+
+
+def bind(tp: Any, value: Any, doc: YamlDoc, path: PathKey, report: Report) -> Any:
+    """Return value converted to type tp; report problems at doc's locations."""
+    origin = typing.get_origin(tp)
+    if dataclasses.is_dataclass(tp):
+        return _bind_dataclass(tp, value, doc, path, report)
+    if origin is list:
+        if not isinstance(value, list):
+            _mismatch("a list", value, doc, path, report, "start each item with '- '")
+            return []
+        (item_tp,) = typing.get_args(tp)
+        return [bind(item_tp, item, doc, path + (i,), report) for i, item in enumerate(value)]
+    if origin is dict:
+        if not isinstance(value, dict):
+            _mismatch("a mapping of id: entry", value, doc, path, report)
+            return {}
+        _, item_tp = typing.get_args(tp)
+        return {str(k): bind(item_tp, v, doc, path + (k,), report) for k, v in value.items()}
+    if origin is Literal:
+        choices = typing.get_args(tp)
+        if value not in choices:
+            shown = ", ".join(map(str, choices))
+            _mismatch(f"one of: {shown}", value, doc, path, report, _did_you_mean(value, choices))
+            return choices[0]
+        return value
+    return _bind_scalar(tp, value, doc, path, report)
+
+
+def _bind_scalar(tp: Any, value: Any, doc: YamlDoc, path: PathKey, report: Report) -> Any:
+    if tp in _TEXT_TYPES:
+        if not isinstance(value, str):
+            _mismatch("text", value, doc, path, report, "put the value in quotes")
+            return "" if value is None else str(value)
+        return value
+    if tp is bool:
+        if not isinstance(value, bool):
+            _mismatch("true or false", value, doc, path, report)
+            return False
+        return value
+    if tp is int or tp is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float) if tp is float else int):
+            _mismatch("a whole number" if tp is int else "a number", value, doc, path, report)
+            return tp(0)
+        return tp(value)
+    if tp is date:
+        if not isinstance(value, date):
+            _mismatch("a date", value, doc, path, report, "write dates as YYYY-MM-DD, unquoted")
+            return date(1970, 1, 1)
+        return value
+    raise TypeError(f"schema type {tp!r} is not supported")  # a programming error, not input
+
+
+def _bind_dataclass(cls: type, value: Any, doc: YamlDoc, path: PathKey, report: Report) -> Any:
+    name = cls.__name__.lower()
+    if not isinstance(value, dict):
+        _mismatch(f"a mapping of {name} fields", value, doc, path, report)
+        value = {}
+    known = schema_fields(cls)
+    names = [f.name for f, _ in known]
+    for key in value:
+        if key not in names:
+            report.error(doc.where(path + (key,), key=True), f"unknown field '{key}' in {name}",
+                         _did_you_mean(key, names) or f"known fields: {', '.join(names)}")
+    kwargs: dict[str, Any] = {"at": doc.where(path)}
+    for f, tp in known:
+        if f.name in value and value[f.name] is not None:
+            kwargs[f.name] = bind(tp, value[f.name], doc, path + (f.name,), report)
+        elif is_required(f):
+            report.error(doc.where(path, key=bool(path)), f"missing required field '{f.name}' in {name}",
+                         f.metadata.get("doc", ""))
+            kwargs[f.name] = _empty(tp)
+    return cls(**kwargs)
+
+
+def _empty(tp: Any) -> Any:
+    origin = typing.get_origin(tp)
+    if origin is list:
+        return []
+    if origin is dict:
+        return {}
+    if origin is Literal:
+        return typing.get_args(tp)[0]
+    if dataclasses.is_dataclass(tp):
+        return tp(**{f.name: _empty(t) for f, t in schema_fields(tp) if is_required(f)})
+    if tp is date:
+        return date(1970, 1, 1)
+    if tp in (int, float, bool):
+        return tp()
+    return ""
+
+
+def _mismatch(expected: str, value: Any, doc: YamlDoc, path: PathKey, report: Report,
+              hint: str = "") -> None:
+    found = "nothing" if value is None else f"{type(value).__name__} {_short(value)}"
+    where = ".".join(str(p) for p in path) or "document"
+    report.error(doc.where(path), f"{where}: expected {expected}, found {found}", hint)
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _did_you_mean(value: Any, choices: typing.Iterable[Any]) -> str:
+    matches = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1)
+    return f"did you mean '{matches[0]}'?" if matches else ""

@@ -1,0 +1,20 @@
+"""guidegen check: validate everything without rendering PDFs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..loader import load_project
+from ..localize import localize_site
+from ..problems import Report
+
+
+def check(project_dir: Path) -> Report:
+    """Return every problem in the project: content, references, review dates and translations."""
+    report = Report(project_dir.resolve())
+    project = load_project(project_dir, report)
+    if project is None:
+        return report
+    for locale in project.config.locales:
+        localize_site(project, locale, report)
+    return report

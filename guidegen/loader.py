@@ -1,0 +1,159 @@
+"""Load a project: guidegen.yaml, shared content and guides into typed models, checked together."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .binder import bind
+from .config import Config, load_config
+from .problems import Report
+from .schema import SHARED_FILES, Contact, Guide, Source, SourceRef, Term
+from .yamlsafe import load_yaml
+
+CONTENT_DIR = "content"
+GUIDES_DIR = "content/guides"
+_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@dataclass
+class Project:
+    """Everything read from a project folder, in the source language."""
+
+    root: Path
+    config: Config
+    guides: dict[str, Guide] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    terms: dict[str, Term] = field(default_factory=dict)
+    contacts: dict[str, Contact] = field(default_factory=dict)
+
+
+def today() -> date:
+    """Return the date review deadlines are measured against (GUIDEGEN_TODAY overrides it)."""
+    override = os.environ.get("GUIDEGEN_TODAY")
+    return date.fromisoformat(override) if override else date.today()
+
+
+def load_project(root: Path, report: Report) -> Project | None:
+    """Read and check the whole project; every problem goes to report. None if config is unusable."""
+    config = load_config(root, report)
+    if config is None:
+        return None
+    project = Project(root.resolve(), config)
+    project.sources = _load_shared(root, "sources.yaml", report)
+    project.terms = _load_shared(root, "glossary.yaml", report)
+    project.contacts = _load_shared(root, "contacts.yaml", report)
+    project.guides = _load_guides(root, report)
+    check_references(project, report)
+    check_guides(project, report)
+    return project
+
+
+def _load_shared(root: Path, name: str, report: Report) -> dict:
+    path = root / CONTENT_DIR / name
+    if not path.is_file():
+        return {}
+    yaml_doc = load_yaml(path, report)
+    if yaml_doc is None:
+        return {}
+    entries = bind(dict[str, SHARED_FILES[name]], yaml_doc.value, yaml_doc, (), report)
+    for key in entries:
+        if not _ID.match(key):
+            report.error(yaml_doc.where((key,), key=True), f"invalid id '{key}'",
+                         "use lowercase letters, digits and hyphens")
+    return entries
+
+
+def _load_guides(root: Path, report: Report) -> dict[str, Guide]:
+    guides: dict[str, Guide] = {}
+    folder = root / GUIDES_DIR
+    for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
+        yaml_doc = load_yaml(path, report)
+        if yaml_doc is None:
+            continue
+        guide = bind(Guide, yaml_doc.value, yaml_doc, (), report)
+        if guide.id != path.stem:
+            report.error(yaml_doc.where(("id",)), f"guide id '{guide.id}' does not match the file name",
+                         f"rename the file to {guide.id}.yaml or set id: {path.stem}")
+        elif not _ID.match(guide.id):
+            report.error(yaml_doc.where(("id",)), f"invalid guide id '{guide.id}'",
+                         "use lowercase letters, digits and hyphens")
+        guides[path.stem] = guide
+    return guides
+
+
+def check_references(project: Project, report: Report) -> None:
+    """Report every reference to a source, term, contact or guide that does not exist."""
+    for guide in project.guides.values():
+        for ref in _source_refs(guide):
+            _check_ref(ref.id, project.sources, "source", "content/sources.yaml", ref.at, report)
+        for term in guide.terms:
+            _check_ref(term, project.terms, "glossary term", "content/glossary.yaml", guide.at, report)
+        for contact in guide.contacts:
+            _check_ref(contact, project.contacts, "contact", "content/contacts.yaml", guide.at, report)
+        for other in guide.related:
+            _check_ref(other, project.guides, "guide", "content/guides/", guide.at, report)
+
+
+def _check_ref(key, table, kind, where, at, report: Report) -> None:
+    if key in table:
+        return
+    import difflib
+
+    close = difflib.get_close_matches(key, list(table), n=1)
+    hint = f"did you mean '{close[0]}'?" if close else f"define it in {where}"
+    report.error(at, f"unknown {kind} '{key}'", hint)
+
+
+def _source_refs(guide: Guide) -> list[SourceRef]:
+    refs = list(guide.sources)
+    for step in guide.steps:
+        refs += step.sources
+        refs += [deadline.source for deadline in step.deadlines]
+    return refs
+
+
+def check_guides(project: Project, report: Report) -> None:
+    """Report stale, uncited or inconsistent guides."""
+    now = today()
+    for guide in project.guides.values():
+        review = guide.review
+        if review.review_by <= review.reviewed:
+            report.error(review.at, "review_by must come after reviewed")
+        elif review.review_by < now:
+            report.warning(review.at, f"review date passed: review_by {review.review_by} is before {now}",
+                           "check the law again, then update reviewed and review_by")
+        if not guide.sources:
+            report.error(guide.at, f"guide '{guide.id}' cites no sources",
+                         "list the legal sources under 'sources' with article pinpoints")
+        for step in guide.steps:
+            if not step.sources and not step.deadlines:
+                report.warning(step.at, f"step '{step.id}' cites no source",
+                               "add the rule's source under 'sources'")
+        _check_unique([s.id for s in guide.steps], [s.at for s in guide.steps], "step", report)
+        _check_unique([x.id for x in guide.letters], [x.at for x in guide.letters], "letter", report)
+        for letter in guide.letters:
+            _check_blanks(letter, report)
+
+
+def _check_unique(ids: list[str], places, kind: str, report: Report) -> None:
+    seen: set[str] = set()
+    for key, at in zip(ids, places):
+        if key in seen:
+            report.error(at, f"duplicate {kind} id '{key}'", f"each {kind} needs its own id")
+        seen.add(key)
+
+
+def _check_blanks(letter, report: Report) -> None:
+    from .letters import placeholders
+
+    used = placeholders(letter.body)
+    declared = {blank.id for blank in letter.blanks}
+    for name in sorted(used - declared):
+        report.error(letter.at, f"letter '{letter.id}' uses blank {{{name}}} that is not declared",
+                     "add it under 'blanks' with a label")
+    for name in sorted(declared - used):
+        report.warning(letter.at, f"letter '{letter.id}' declares blank '{name}' but never uses it")

@@ -1,0 +1,57 @@
+"""Markdown to HTML through an allow-list sanitiser (nh3): nothing active reaches the output."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+import markdown
+import nh3
+from markupsafe import Markup
+
+ALLOWED_TAGS = {"p", "em", "strong", "ul", "ol", "li", "a", "code", "br", "blockquote", "abbr"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "abbr": {"title"}, "ol": {"start"}}
+ALLOWED_SCHEMES = {"https", "http", "mailto", "tel"}
+
+_md = markdown.Markdown(extensions=[], output_format="html")
+
+
+def _safe_href(element: str, attribute: str, value: str) -> str | None:
+    """Keep a link only if it is absolute with an allowed scheme, or stays inside the site."""
+    if element != "a" or attribute != "href":
+        return value
+    parts = urlsplit(value.strip())
+    if parts.scheme:
+        return value if parts.scheme.lower() in ALLOWED_SCHEMES else None
+    if value.startswith(("/", "\\")) or ".." in parts.path.split("/"):
+        return None  # would climb out of the site or depend on where it is hosted
+    return value
+
+
+def sanitise(html: str) -> str:
+    """Return html with everything outside the allow-list removed."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_SCHEMES,
+        attribute_filter=_safe_href,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+@lru_cache(maxsize=8192)
+def render_markdown(text: str) -> Markup:
+    """Return sanitised HTML for a Markdown passage."""
+    _md.reset()
+    return Markup(sanitise(_md.convert(text)))
+
+
+@lru_cache(maxsize=8192)
+def render_inline(text: str) -> Markup:
+    """Return sanitised HTML for a one-line Markdown passage, without the wrapping paragraph."""
+    html = render_markdown(text)
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return Markup(html)

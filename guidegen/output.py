@@ -1,0 +1,64 @@
+"""Writing outputs: atomic file writes and the manifest of everything built."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+MANIFEST = "manifest.json"
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write data to path through a temporary file and a rename: never a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.chmod(temporary, 0o666 & ~_UMASK)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+@dataclass(frozen=True, order=True)
+class ManifestEntry:
+    """One output file of the site."""
+
+    path: str  # relative to build/site, with forward slashes
+    guide: str
+    locale: str
+    format: str
+    sha256: str
+    bytes: int
+
+
+def entry_for(site_root: Path, path: Path, guide: str, locale: str, fmt: str, data: bytes) -> ManifestEntry:
+    """Return the manifest entry describing one written output."""
+    return ManifestEntry(path.relative_to(site_root).as_posix(), guide, locale, fmt,
+                         hashlib.sha256(data).hexdigest(), len(data))
+
+
+def read_manifest(out_dir: Path) -> dict[str, ManifestEntry]:
+    """Return the previous build's manifest entries by path (empty if there is none)."""
+    try:
+        rows = json.loads((out_dir / MANIFEST).read_text("utf-8"))["files"]
+        return {row["path"]: ManifestEntry(**row) for row in rows}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def write_manifest(out_dir: Path, entries: dict[str, ManifestEntry]) -> None:
+    """Write the manifest, sorted by path so that it is itself deterministic."""
+    rows = [asdict(entry) for _, entry in sorted(entries.items())]
+    text = json.dumps({"files": rows}, ensure_ascii=False, indent=1) + "\n"
+    write_atomic(out_dir / MANIFEST, text.encode("utf-8"))

@@ -1,0 +1,95 @@
+"""PDF rendering with WeasyPrint: a sandboxed URL fetcher, explicit fonts and a tagged PDF/UA-1 file.
+
+WeasyPrint is imported lazily so that check, i18n and no-op builds never pay for it.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import logging
+import subprocess
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import segno
+
+from .errors import BuildError
+
+logger = logging.getLogger(__name__)
+
+MEMORY_SCHEME = "guidegen-memory"
+
+
+class FetchRefused(ValueError):
+    """A resource outside the sandbox was asked for; WeasyPrint logs it and goes on without it."""
+
+
+def make_fetcher(asset_roots: list[Path], memory: dict[str, bytes] | None = None):
+    """Return a WeasyPrint URL fetcher that serves files under asset_roots and in-memory assets only."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    roots = [root.resolve() for root in asset_roots]
+    memory = memory or {}
+
+    class SandboxedFetcher(URLFetcher):
+        """Serve project assets; refuse the network, devices and files elsewhere."""
+
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme == MEMORY_SCHEME and url in memory:
+                return URLFetcherResponse(url, memory[url], {"Content-Type": _mime(url)})
+            if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+                raise FetchRefused(f"refused to fetch {url}: only project assets are allowed")
+            path = Path(unquote(parts.path)).resolve()
+            if not any(path.is_relative_to(root) for root in roots) or not path.is_file():
+                raise FetchRefused(f"refused to fetch {url}: outside the project's asset folders")
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": _mime(path.name)})
+
+    return SandboxedFetcher(allowed_protocols=["file", MEMORY_SCHEME])
+
+
+def _mime(name: str) -> str:
+    suffix = name.rsplit(".", 1)[-1].lower()
+    return {"css": "text/css", "svg": "image/svg+xml", "png": "image/png",
+            "jpg": "image/jpeg", "jpeg": "image/jpeg", "woff2": "font/woff2"}.get(
+        suffix, "application/octet-stream")
+
+
+def qr_svg(url: str) -> bytes:
+    """Return an SVG QR code for a URL (medium error correction survives office printers)."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(buffer, kind="svg", scale=4, border=2, xmldecl=False)
+    return buffer.getvalue()
+
+
+@functools.cache
+def installed_font_families() -> frozenset[str]:
+    """Return the font families fontconfig knows on this machine."""
+    try:
+        listing = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True,
+                                 check=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise BuildError(f"cannot list fonts with fc-list ({exc}); install fontconfig") from exc
+    families = set()
+    for line in listing.splitlines():
+        families.update(name.strip() for name in line.split(","))
+    return frozenset(families)
+
+
+def require_font(family: str, package: str, locale: str) -> None:
+    """Stop the build with a clear message when a locale's font is not installed."""
+    if family not in installed_font_families():
+        raise BuildError(
+            f"font '{family}' needed by locale '{locale}' is not installed "
+            f"(install it: sudo apt-get install {package})")
+
+
+def render_pdf(html: str, base_url: Path, fetcher, reviewed_title: str) -> bytes:
+    """Return a tagged PDF/UA-1 document rendered from html."""
+    from weasyprint import HTML
+
+    document = HTML(string=html, base_url=base_url.as_uri() + "/", url_fetcher=fetcher)
+    pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True, optimize_images=True,
+                             pdf_identifier=reviewed_title.encode("utf-8"))
+    return pdf

@@ -1,0 +1,178 @@
+"""The content schema, declared once: every field of a guide and of the shared content files.
+
+Each field's `doc` is the authors' reference; `guidegen docs` turns this module into docs/authoring.md.
+`Plain` and `Markdown` fields are translatable passages; plain `str` fields are identifiers or
+original-language text that is never translated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal, NewType
+
+from .problems import Location
+
+Plain = NewType("Plain", str)
+Markdown = NewType("Markdown", str)
+
+NOWHERE = Location("")
+
+
+def doc(text: str, default=None, factory=None):
+    """Declare a schema field with its documentation (and a default when it is optional)."""
+    if factory is not None:
+        return field(default_factory=factory, metadata={"doc": text})
+    if default is not None:
+        return field(default=default, metadata={"doc": text})
+    return field(metadata={"doc": text})
+
+
+def internal_location():
+    return field(default=NOWHERE, compare=False, repr=False, metadata={"internal": True})
+
+
+@dataclass(kw_only=True)
+class SourceRef:
+    """A citation: a source from content/sources.yaml with an article pinpoint."""
+
+    id: str = doc("Id of the source in content/sources.yaml.")
+    pinpoint: Plain = doc("Where in the source, e.g. 'Art. 10' or 'Art. 12, para. 2'.")
+    at: Location = internal_location()
+
+
+@dataclass(kw_only=True)
+class Deadline:
+    """A time limit, as data: how long, counted from what, who must act, and its legal source."""
+
+    amount: int = doc("How many units, a whole number.")
+    unit: Literal["calendar-days", "working-days", "months"] = doc(
+        "calendar-days, working-days or months. Never guess: the facts sheet says which.")
+    what: Plain = doc("What must happen within the limit, e.g. 'The court reviews your request'.")
+    counted_from: Plain = doc("The event the count starts from, e.g. 'the day the court receives it'.")
+    who_acts: Plain = doc("Who must act: 'you', 'the court', 'the bank' ...")
+    source: SourceRef = doc("The legal source of this deadline.")
+    at: Location = internal_location()
+
+
+@dataclass(kw_only=True)
+class Step:
+    """One numbered step of a guide."""
+
+    id: str = doc("Short stable id (lowercase, hyphens); keeps translations attached when steps move.")
+    title: Plain = doc("The step as a short instruction, e.g. 'Ask the court to delete the entry'.")
+    body: Markdown = doc("What to do and why, in plain words (Markdown).")
+    where: Markdown = doc("Where and how to do it: office, website, in person or by post.", default="")
+    documents: list[Plain] = doc("Documents to bring, printed as a checklist.", factory=list)
+    deadlines: list[Deadline] = doc("Time limits that apply to this step.", factory=list)
+    sources: list[SourceRef] = doc("Sources for the rules in this step.", factory=list)
+    at: Location = internal_location()
+
+
+@dataclass(kw_only=True)
+class Blank:
+    """A fill-in blank of a letter template."""
+
+    id: str = doc("Placeholder name used in the letter body as {id}.")
+    label: Plain = doc("What to write there, e.g. 'your full name as on your ID card'.")
+    lines: int = doc("How many ruled lines to print for it.", default=1)
+    at: Location = internal_location()
+
+
+@dataclass(kw_only=True)
+class Letter:
+    """A letter template with fill-in blanks."""
+
+    id: str = doc("Short stable id.")
+    title: Plain = doc("Title of the letter, e.g. 'Request to delete a dishonest-list entry'.")
+    purpose: Markdown = doc("When to use this letter and where to send it.")
+    body: Plain = doc("The letter text. Paragraphs are separated by blank lines; blanks are {id}.")
+    blanks: list[Blank] = doc("The blanks used in the body, in order.", factory=list)
+    at: Location = internal_location()
+
+
+@dataclass(kw_only=True)
+class Faq:
+    """A question and its answer."""
+
+    question: Plain = doc("The question as a reader would ask it.")
+    answer: Markdown = doc("The answer, in plain words (Markdown).")
+    at: Location = internal_location()
+
+
+@dataclass(kw_only=True)
+class Review:
+    """Who checked the law in a guide, and when it must be checked again."""
+
+    reviewed: date = doc("Date the legal content was last checked (YYYY-MM-DD). Also the PDF date.")
+    review_by: date = doc("Date by which it must be checked again; after it the build warns readers.")
+    reviewer: str = doc("Who reviewed it (name or role).")
+    status: Literal["draft", "reviewed"] = doc("draft or reviewed.")
+    notes: list[str] = doc("Notes for reviewers: facts to re-check against official text.",
+                           factory=list)
+    at: Location = internal_location()
+
+
+@dataclass(kw_only=True)
+class Guide:
+    """A self-help guide: one file content/guides/<id>.yaml in the source language."""
+
+    id: str = doc("Guide id: lowercase letters, digits and hyphens; equals the file name.")
+    jurisdiction: str = doc("Where the law applies, e.g. 'CN' (ISO 3166 code).")
+    edition: str = doc("Edition label printed on every page, e.g. '2026.1' (quote it).")
+    title: Plain = doc("The guide's title, as a reader would search for it.")
+    summary: Markdown = doc("One paragraph: what this guide helps with.")
+    audience: Markdown = doc("Who this guide is for.")
+    before_you_start: list[Markdown] = doc("Checks to make before starting.", factory=list)
+    steps: list[Step] = doc("The ordered steps.", factory=list)
+    what_next: Markdown = doc("What happens after the last step.", default="")
+    if_refused: Markdown = doc("What to do if the answer is no.", default="")
+    letters: list[Letter] = doc("Letter templates.", factory=list)
+    faq: list[Faq] = doc("Questions and answers.", factory=list)
+    sources: list[SourceRef] = doc("The sources the guide relies on, with pinpoints.", factory=list)
+    terms: list[str] = doc("Ids of glossary terms in content/glossary.yaml.", factory=list)
+    contacts: list[str] = doc("Ids of contacts in content/contacts.yaml.", factory=list)
+    related: list[str] = doc("Ids of related guides.", factory=list)
+    review: Review = doc("Review metadata.")
+    at: Location = internal_location()
+
+
+@dataclass(kw_only=True)
+class Source:
+    """A legal instrument or official website, in content/sources.yaml under its id."""
+
+    title: Plain = doc("English (source-language) name of the instrument.")
+    original_title: str = doc("Official name in the original language, never translated.")
+    issuer: Plain = doc("Who issued it, and its number, e.g. 'Supreme People's Court, Fa Shi [2017] No. 7'.")
+    in_force: Plain = doc("When it took effect (and, if so, when it was repealed).")
+    url: str = doc("Official web address, if any.", default="")
+    at: Location = internal_location()
+
+
+@dataclass(kw_only=True)
+class Term:
+    """A glossary term, in content/glossary.yaml under its id."""
+
+    term: Plain = doc("The term in plain words.")
+    original: str = doc("The official original-language term, shown in every locale.")
+    definition: Markdown = doc("What it means, in one or two sentences.")
+    at: Location = internal_location()
+
+
+@dataclass(kw_only=True)
+class Contact:
+    """A place to get help, in content/contacts.yaml under its id."""
+
+    name: Plain = doc("Name of the office or service.")
+    original_name: str = doc("Its name in the original language.", default="")
+    description: Markdown = doc("What they can do for the reader.")
+    phone: str = doc("Phone number, if any.", default="")
+    url: str = doc("Web address, if any.", default="")
+    at: Location = internal_location()
+
+
+SHARED_FILES: dict[str, type] = {
+    "sources.yaml": Source,
+    "glossary.yaml": Term,
+    "contacts.yaml": Contact,
+}

@@ -1,0 +1,168 @@
+"""Safe YAML reading for untrusted files: plain values, a location for every path, hard limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import Location, Report
+
+MAX_BYTES = 1_000_000
+MAX_NODES = 100_000  # after alias expansion: stops "billion laughs"
+MAX_DEPTH = 40
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+}
+
+PathKey = tuple[Any, ...]
+
+
+@dataclass
+class YamlDoc:
+    """A parsed YAML file: its plain value and where each path (and each mapping key) stands."""
+
+    file: str
+    value: Any = None
+    values_at: dict[PathKey, Location] = field(default_factory=dict)
+    keys_at: dict[PathKey, Location] = field(default_factory=dict)
+
+    def where(self, path: PathKey, key: bool = False) -> Location:
+        """Return the location of a path's value (or its key), or of its nearest ancestor."""
+        table = self.keys_at if key else self.values_at
+        while path:
+            if path in table:
+                return table[path]
+            if key and path in self.values_at:
+                return self.values_at[path]
+            path = path[:-1]
+        return self.values_at.get((), Location(self.file, 1, 1))
+
+
+class _LimitExceeded(Exception):
+    def __init__(self, node: yaml.Node, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.node, self.message, self.hint = node, message, hint
+
+
+def read_text(path: Path, report: Report, max_bytes: int = MAX_BYTES) -> str | None:
+    """Return a UTF-8 file's text, or None after reporting why it cannot be read."""
+    rel = report.relative(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            report.error(Location(rel, 1, 1), f"file is {size} bytes, over the limit of {max_bytes}",
+                         "split it into smaller files")
+            return None
+        data = path.read_bytes()
+    except OSError as exc:
+        report.error(Location(rel), f"cannot read file: {exc.strerror}")
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        report.error(Location(rel, line, column), "file is not valid UTF-8",
+                     "save it with UTF-8 encoding")
+        return None
+    return text.removeprefix("\ufeff")
+
+
+def load_yaml(path: Path, report: Report) -> YamlDoc | None:
+    """Parse one YAML file safely; report every problem and return None when it is unusable."""
+    rel = report.relative(path)
+    text = read_text(path, report)
+    if text is None:
+        return None
+    if not text.strip():
+        report.error(Location(rel, 1, 1), "file is empty", "see docs/authoring.md for the fields")
+        return None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = exc.problem or "invalid YAML"
+        hint = "YAML indents with spaces, never tabs" if "\t" in message or "tab" in message else (
+            "check the indentation and quoting around this place")
+        report.error(_loc(rel, mark), f"YAML syntax error: {message}", hint)
+        return None
+    except yaml.YAMLError as exc:
+        report.error(Location(rel, 1, 1), f"YAML syntax error: {exc}")
+        return None
+    if node is None:
+        report.error(Location(rel, 1, 1), "file is empty", "see docs/authoring.md for the fields")
+        return None
+    doc = YamlDoc(rel)
+    try:
+        doc.value = _Converter(doc, report).convert(node, (), 0)
+    except _LimitExceeded as exc:
+        report.error(_loc(rel, exc.node.start_mark), exc.message, exc.hint)
+        return None
+    return doc
+
+
+def _loc(rel: str, mark: yaml.Mark | None) -> Location:
+    if mark is None:
+        return Location(rel, 1, 1)
+    return Location(rel, mark.line + 1, mark.column + 1)
+
+
+class _Converter:
+    """Turn a composed node graph into plain values, counting nodes so aliases cannot explode."""
+
+    def __init__(self, doc: YamlDoc, report: Report) -> None:
+        self.doc, self.report = doc, report
+        self.nodes = 0
+        self.scalars = yaml.SafeLoader("")
+
+    def convert(self, node: yaml.Node, path: PathKey, depth: int) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _LimitExceeded(node, f"document expands to more than {MAX_NODES} values",
+                                 "aliases (*name) may repeat anchors only a few times")
+        if depth > MAX_DEPTH:
+            raise _LimitExceeded(node, f"nesting is deeper than {MAX_DEPTH} levels",
+                                 "flatten the structure")
+        self.doc.values_at.setdefault(path, _loc(self.doc.file, node.start_mark))
+        if node.tag not in _PLAIN_TAGS:
+            self.report.error(_loc(self.doc.file, node.start_mark),
+                              f"tag {node.tag} is not allowed",
+                              "only plain YAML values are read; remove the '!' tag")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        try:
+            return self.scalars.construct_object(node)
+        except (yaml.YAMLError, ValueError) as exc:
+            self.report.error(_loc(self.doc.file, node.start_mark),
+                              f"cannot read value {node.value!r}: {exc}",
+                              "dates are written YYYY-MM-DD")
+            return None
+
+    def _mapping(self, node: yaml.MappingNode, path: PathKey, depth: int) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.report.error(_loc(self.doc.file, key_node.start_mark),
+                                  "merge keys (<<) are not allowed", "write the fields out")
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.report.error(_loc(self.doc.file, key_node.start_mark),
+                                  "mapping keys must be plain names")
+                continue
+            key = key_node.value
+            where = _loc(self.doc.file, key_node.start_mark)
+            if key in result:
+                first = self.doc.keys_at[path + (key,)]
+                self.report.error(where, f"duplicate key '{key}'",
+                                  f"first defined at line {first.line}; remove one of them")
+                continue
+            self.doc.keys_at[path + (key,)] = where
+            result[key] = self.convert(value_node, path + (key,), depth + 1)
+        return result
