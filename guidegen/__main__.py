@@ -65,9 +65,60 @@ def check_command(project: Path, strict: bool, output_format: str) -> None:
     elif report.problems:
         click.echo(report.as_text(), err=True)
     if output_format == "text":
-        click.echo(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)", err=True)
+        click.echo(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s), "
+                   f"{len(report.notes)} note(s)", err=True)
     if report.failed(strict):
         sys.exit(1)
+
+
+@cli.group("i18n")
+def i18n_group() -> None:
+    """Translators' commands: update catalogs, add a locale, see what is missing."""
+
+
+@i18n_group.command("update")
+@PROJECT
+@click.option("--locale", "locales", multiple=True, help="Update only this locale (repeatable).")
+def i18n_update_command(project: Path, locales) -> None:
+    """Merge changed source passages into every locale's PO catalogs (changed ones become fuzzy)."""
+    from .commands.i18n import update
+
+    for path in update(project, locales):
+        click.echo(f"updated {path.relative_to(project.resolve())}")
+
+
+@i18n_group.command("init")
+@PROJECT
+@click.argument("locale")
+def i18n_init_command(project: Path, locale: str) -> None:
+    """Add LOCALE to guidegen.yaml and create its catalogs."""
+    from .commands.i18n import init
+
+    written = init(project, locale)
+    click.echo(f"created locale {locale}: {len(written)} catalog(s)")
+
+
+@i18n_group.command("status")
+@PROJECT
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Report format.")
+def i18n_status_command(project: Path, output_format: str) -> None:
+    """Show per locale and guide how many passages are translated, outdated and missing."""
+    import json
+
+    from .commands.i18n import status
+
+    result = status(project)
+    if output_format == "json":
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    for code, data in result["locales"].items():
+        click.echo(code)
+        for guide_id, counts in data["guides"].items():
+            percent = 100 * counts["translated"] // counts["total"] if counts["total"] else 100
+            click.echo(f"  {guide_id:40} {percent:3d}%  translated {counts['translated']:3d}"
+                       f"  outdated {counts['outdated']:3d}  missing {counts['missing']:3d}"
+                       f"  of {counts['total']}")
 
 
 def main() -> None:

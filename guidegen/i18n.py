@@ -158,3 +158,93 @@ def ui_translations(root: Path, locale: str, report: Report) -> Translations:
     write_mo(buffer, catalog)
     buffer.seek(0)
     return Translations(buffer)
+
+
+DRAFT_MARK = "Status: draft — needs review by a qualified translator."
+
+
+def is_draft(catalog: Catalog) -> bool:
+    """Return True when a catalog's header says it is an unreviewed draft translation."""
+    return "draft" in (catalog.header_comment or "").lower()
+
+
+def new_catalog(locale: str, owner: str, draft: bool = True) -> Catalog:
+    """Return an empty catalog for a locale with guidegen's header."""
+    comment = f"# guidegen translations: {owner}, locale {locale}.\n"
+    if draft:
+        comment += f"# {DRAFT_MARK}\n"
+    catalog = Catalog(locale=po_locale(locale), project="guidegen", header_comment=comment.rstrip(),
+                      msgid_bugs_address="", copyright_holder="", charset="utf-8", fuzzy=False)
+    return catalog
+
+
+def merge_passages(old: Catalog | None, passages: list[SourcePassage], locale: str,
+                   owner: str) -> Catalog:
+    """Return the catalog updated to the source passages, matched by context.
+
+    Unchanged passages keep their translation; a passage whose source text changed keeps its old
+    translation marked fuzzy with the previous source (#| msgid); new ones are empty; passages no
+    longer in the source become obsolete. Babel's own update() matches by msgid similarity, which
+    would attach a translation to the wrong passage, hence this merge by msgctxt.
+    """
+    catalog = new_catalog(locale, owner, draft=old is None)
+    if old is not None:
+        catalog.header_comment = old.header_comment
+        catalog.creation_date = old.creation_date
+        catalog.revision_date = old.revision_date
+        catalog.last_translator = old.last_translator
+        catalog.language_team = old.language_team
+    previous = {m.context: m for m in old if m.id} if old is not None else {}
+    for p in passages:
+        comments = [p.comment] if p.comment else []
+        if p.markdown:
+            comments.append("Markdown: keep **bold**, list markers and link targets as they are.")
+        if "{" in p.text:
+            comments.append("Keep {placeholders} exactly as they are; translate the words around them.")
+        before = previous.pop(p.context, None)
+        if before is None or not before.string:
+            catalog.add(p.text, "", context=p.context, auto_comments=comments)
+        elif before.id == p.text:
+            catalog.add(p.text, before.string, context=p.context, auto_comments=comments,
+                        user_comments=before.user_comments, flags=before.flags,
+                        previous_id=before.previous_id)
+        else:
+            catalog.add(p.text, before.string, context=p.context, auto_comments=comments,
+                        user_comments=before.user_comments, flags={"fuzzy"}, previous_id=[before.id])
+    for message in previous.values():
+        if message.string:
+            catalog.obsolete[(message.id, message.context)] = message
+    return catalog
+
+
+def write_catalog(path: Path, catalog: Catalog) -> bool:
+    """Write a PO file atomically if its content changed; return True when written."""
+    from babel.messages.pofile import write_po
+
+    from .output import write_atomic
+
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=0, include_previous=True, sort_output=False)
+    data = buffer.getvalue()
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    write_atomic(path, data)
+    return True
+
+
+def ui_template(template_dirs: list[Path]) -> Catalog:
+    """Extract the interface strings of the templates with Babel and Jinja2's extractor."""
+    from babel.messages.extract import extract_from_dir
+
+    catalog = Catalog(project="guidegen")
+    seen: set[str] = set()
+    for folder in template_dirs:
+        for name, lineno, message, comments, context in extract_from_dir(
+                str(folder), method_map=[("**.html", "jinja2.ext:babel_extract")],
+                options_map={"**.html": {"extensions": "jinja2.ext.i18n"}}):
+            key = message if isinstance(message, str) else message[0]
+            if key in seen:
+                continue
+            seen.add(key)
+            catalog.add(message, None, [(name, lineno)], auto_comments=comments, context=context)
+    return catalog

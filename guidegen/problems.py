@@ -26,7 +26,7 @@ class Problem:
     """One error or warning about the input."""
 
     location: Location
-    severity: str  # "error" or "warning"
+    severity: str  # "error", "warning" or "note"
     message: str
     hint: str = ""
 
@@ -62,6 +62,10 @@ class Report:
         """Record a warning."""
         self.add(location, "warning", message, hint)
 
+    def note(self, location: Location, message: str, hint: str = "") -> None:
+        """Record a note for reviewers: shown by check, never a failure."""
+        self.add(location, "note", message, hint)
+
     @property
     def problems(self) -> list[Problem]:
         """Return the problems sorted by file, line and column, without repeats."""
@@ -74,6 +78,10 @@ class Report:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def notes(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "note"]
 
     def failed(self, strict: bool = False) -> bool:
         """Return True when the run must fail: errors, or warnings under --strict."""

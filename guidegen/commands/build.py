@@ -16,6 +16,7 @@ from ..pdf import require_font
 from ..pipeline import (SITE_DIR, Output, PdfJob, pdf_jobs, render_guide_page, render_language_page,
                         render_locale_index, theme_assets)
 from ..problems import Report
+from ..translation_checks import check_translations
 from ..render import PageRenderer, make_environment
 from ..workers import render_all
 
@@ -70,6 +71,7 @@ def load_and_validate(options: BuildOptions, report: Report) -> Project:
     """Load the project and check the options against it."""
     project = load_project(options.project, report)
     fail_on_problems(report, options.strict)
+    check_translations(project, report)
     unknown_locales = sorted(set(options.locales) - set(project.config.codes))
     unknown_guides = sorted(set(options.guides) - set(project.guides))
     if unknown_locales or unknown_guides:

@@ -7,6 +7,7 @@ from pathlib import Path
 from ..loader import load_project
 from ..localize import localize_site
 from ..problems import Report
+from ..translation_checks import check_translations
 
 
 def check(project_dir: Path) -> Report:
@@ -17,4 +18,13 @@ def check(project_dir: Path) -> Report:
         return report
     for locale in project.config.locales:
         localize_site(project, locale, report)
+    check_translations(project, report)
+    review_notes(project, report)
     return report
+
+
+def review_notes(project, report: Report) -> None:
+    """Show each guide's reviewer notes ([S] facts to re-check) as notes."""
+    for guide in project.guides.values():
+        for text in guide.review.notes:
+            report.note(guide.review.at, f"{guide.id}: reviewer note: {text}")
