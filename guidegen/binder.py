@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from .problems import Report
 from .schema import Markdown, Plain
-from .yamlsafe import PathKey, YamlDoc
+from .yamlsafe import INVALID, PathKey, YamlDoc
 
 _TEXT_TYPES = (str, Plain, Markdown)
 
@@ -29,6 +29,8 @@ def is_required(f: dataclasses.Field) -> bool:
 
 def bind(tp: Any, value: Any, doc: YamlDoc, path: PathKey, report: Report) -> Any:
     """Return value converted to type tp; report problems at doc's locations."""
+    if value is INVALID:
+        return _empty(tp)
     origin = typing.get_origin(tp)
     if dataclasses.is_dataclass(tp):
         return _bind_dataclass(tp, value, doc, path, report)
@@ -73,7 +75,7 @@ def _bind_scalar(tp: Any, value: Any, doc: YamlDoc, path: PathKey, report: Repor
     if tp is date:
         if not isinstance(value, date):
             _mismatch("a date", value, doc, path, report, "write dates as YYYY-MM-DD, unquoted")
-            return date(1970, 1, 1)
+            return None
         return value
     raise TypeError(f"schema type {tp!r} is not supported")  # a programming error, not input
 
@@ -82,7 +84,7 @@ def _bind_dataclass(cls: type, value: Any, doc: YamlDoc, path: PathKey, report: 
     name = cls.__name__.lower()
     if not isinstance(value, dict):
         _mismatch(f"a mapping of {name} fields", value, doc, path, report)
-        value = {}
+        return dataclasses.replace(_empty(cls), at=doc.where(path))
     known = schema_fields(cls)
     names = [f.name for f, _ in known]
     for key in value:
@@ -111,7 +113,7 @@ def _empty(tp: Any) -> Any:
     if dataclasses.is_dataclass(tp):
         return tp(**{f.name: _empty(t) for f, t in schema_fields(tp) if is_required(f)})
     if tp is date:
-        return date(1970, 1, 1)
+        return None  # checks that compare dates skip a date that could not be read
     if tp in (int, float, bool):
         return tp()
     return ""

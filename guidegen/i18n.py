@@ -11,6 +11,7 @@ the source text changes, so a changed passage is found by context and marked fuz
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -48,10 +49,16 @@ def read_catalog(path: Path, locale: str, report: Report) -> Catalog | None:
     text = read_text(path, report)
     if text is None:
         return None
+    unclosed = _unclosed_quote(text)
+    if unclosed:
+        report.error(Location(report.relative(path), unclosed, 1),
+                     "malformed PO file: expected msgctxt, msgid or msgstr and a closed quoted string",
+                     'write a double quote inside text as \\"')
+        return None
     try:
         return read_po(io.StringIO(text), locale=po_locale(locale), abort_invalid=True)
     except PoFileError as exc:
-        line = getattr(exc, "lineno", 0) or 0
+        line = (getattr(exc, "lineno", 0) or 0) + 1  # Babel counts lines from 0
         report.error(Location(report.relative(path), line, 1), f"malformed PO file: {exc}",
                      "open it in Poedit or run 'msgfmt --check' to see the problem")
         return None
@@ -59,6 +66,20 @@ def read_catalog(path: Path, locale: str, report: Report) -> Catalog | None:
         report.error(Location(report.relative(path), 1, 1), f"malformed PO file: {exc}",
                      "open it in Poedit to repair it")
         return None
+
+
+_QUOTED_LINE = re.compile(r'^(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)?\s*"(?:[^"\\]|\\.)*"\s*$')
+
+
+def _unclosed_quote(text: str) -> int:
+    """Return the first line that is not a keyword and a closed string (Babel reads some silently)."""
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("#~"):
+            stripped = stripped[2:].strip()
+        if stripped.startswith(("msg", '"')) and '"' in stripped and not _QUOTED_LINE.match(stripped):
+            return number
+    return 0
 
 
 @dataclass
@@ -232,15 +253,20 @@ def write_catalog(path: Path, catalog: Catalog) -> bool:
     return True
 
 
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
 def ui_template(template_dirs: list[Path]) -> Catalog:
-    """Extract the interface strings of the templates with Babel and Jinja2's extractor."""
+    """Extract the interface strings of the templates (and the few in guidegen's code) with Babel."""
     from babel.messages.extract import extract_from_dir
 
     catalog = Catalog(project="guidegen")
     seen: set[str] = set()
-    for folder in template_dirs:
+    sources = [(folder, [("**.html", "jinja2.ext:babel_extract")]) for folder in template_dirs]
+    sources.append((PACKAGE_DIR, [("**.py", "python")]))
+    for folder, method_map in sources:
         for name, lineno, message, comments, context in extract_from_dir(
-                str(folder), method_map=[("**.html", "jinja2.ext:babel_extract")],
+                str(folder), method_map=method_map,
                 options_map={"**.html": {"extensions": "jinja2.ext.i18n"}}):
             key = message if isinstance(message, str) else message[0]
             if key in seen:

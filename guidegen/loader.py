@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from dataclasses import dataclass, field
@@ -9,10 +10,11 @@ from datetime import date
 from pathlib import Path
 
 from .binder import bind
+from .letters import placeholders
 from .config import Config, load_config
 from .problems import Report
 from .schema import SHARED_FILES, Contact, Guide, Source, SourceRef, Term
-from .yamlsafe import load_yaml
+from .yamlsafe import YamlDoc, load_yaml
 
 CONTENT_DIR = "content"
 GUIDES_DIR = "content/guides"
@@ -29,6 +31,7 @@ class Project:
     sources: dict[str, Source] = field(default_factory=dict)
     terms: dict[str, Term] = field(default_factory=dict)
     contacts: dict[str, Contact] = field(default_factory=dict)
+    docs: dict[str, YamlDoc] = field(default_factory=dict)  # parsed guide files, for locations
 
 
 def today() -> date:
@@ -46,7 +49,7 @@ def load_project(root: Path, report: Report) -> Project | None:
     project.sources = _load_shared(root, "sources.yaml", report)
     project.terms = _load_shared(root, "glossary.yaml", report)
     project.contacts = _load_shared(root, "contacts.yaml", report)
-    project.guides = _load_guides(root, report)
+    project.guides, project.docs = _load_guides(root, report)
     check_references(project, report)
     check_guides(project, report)
     return project
@@ -67,12 +70,16 @@ def _load_shared(root: Path, name: str, report: Report) -> dict:
     return entries
 
 
-def _load_guides(root: Path, report: Report) -> dict[str, Guide]:
+def _load_guides(root: Path, report: Report) -> tuple[dict[str, Guide], dict[str, YamlDoc]]:
     guides: dict[str, Guide] = {}
+    docs: dict[str, YamlDoc] = {}
     folder = root / GUIDES_DIR
     for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
         yaml_doc = load_yaml(path, report)
         if yaml_doc is None:
+            continue
+        if not isinstance(yaml_doc.value, dict):
+            bind(Guide, yaml_doc.value, yaml_doc, (), report)  # reports what the file should be
             continue
         guide = bind(Guide, yaml_doc.value, yaml_doc, (), report)
         if guide.id != path.stem:
@@ -82,27 +89,32 @@ def _load_guides(root: Path, report: Report) -> dict[str, Guide]:
             report.error(yaml_doc.where(("id",)), f"invalid guide id '{guide.id}'",
                          "use lowercase letters, digits and hyphens")
         guides[path.stem] = guide
-    return guides
+        docs[path.stem] = yaml_doc
+    return guides, docs
 
 
 def check_references(project: Project, report: Report) -> None:
     """Report every reference to a source, term, contact or guide that does not exist."""
-    for guide in project.guides.values():
+    for guide_id, guide in project.guides.items():
+        doc = project.docs[guide_id]
         for ref in _source_refs(guide):
             _check_ref(ref.id, project.sources, "source", "content/sources.yaml", ref.at, report)
-        for term in guide.terms:
-            _check_ref(term, project.terms, "glossary term", "content/glossary.yaml", guide.at, report)
-        for contact in guide.contacts:
-            _check_ref(contact, project.contacts, "contact", "content/contacts.yaml", guide.at, report)
-        for other in guide.related:
-            _check_ref(other, project.guides, "guide", "content/guides/", guide.at, report)
+        for field_name, table, kind, where in (
+                ("terms", project.terms, "glossary term", "content/glossary.yaml"),
+                ("contacts", project.contacts, "contact", "content/contacts.yaml"),
+                ("related", project.guides, "guide", "content/guides/")):
+            for i, key in enumerate(getattr(guide, field_name)):
+                _check_ref(key, table, kind, where, doc.where((field_name, i)), report)
+        listed = {ref.id for ref in guide.sources}
+        for ref in _source_refs(guide)[len(guide.sources):]:
+            if ref.id in project.sources and ref.id not in listed:
+                report.error(ref.at, f"source '{ref.id}' is cited but not listed in the guide's sources",
+                             "add it to 'sources' so that it is printed with the guide")
 
 
 def _check_ref(key, table, kind, where, at, report: Report) -> None:
     if key in table:
         return
-    import difflib
-
     close = difflib.get_close_matches(key, list(table), n=1)
     hint = f"did you mean '{close[0]}'?" if close else f"define it in {where}"
     report.error(at, f"unknown {kind} '{key}'", hint)
@@ -121,7 +133,9 @@ def check_guides(project: Project, report: Report) -> None:
     now = today()
     for guide in project.guides.values():
         review = guide.review
-        if review.review_by <= review.reviewed:
+        if review.reviewed is None or review.review_by is None:
+            pass  # a missing or unreadable date is reported already
+        elif review.review_by <= review.reviewed:
             report.error(review.at, "review_by must come after reviewed")
         elif review.review_by < now:
             report.warning(review.at, f"review date passed: review_by {review.review_by} is before {now}",
@@ -148,8 +162,6 @@ def _check_unique(ids: list[str], places, kind: str, report: Report) -> None:
 
 
 def _check_blanks(letter, report: Report) -> None:
-    from .letters import placeholders
-
     used = placeholders(letter.body)
     declared = {blank.id for blank in letter.blanks}
     for name in sorted(used - declared):

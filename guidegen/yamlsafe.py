@@ -21,6 +21,16 @@ _PLAIN_TAGS = {
 PathKey = tuple[Any, ...]
 
 
+class _Invalid:
+    """A value that could not be read; its problem is already reported."""
+
+    def __repr__(self) -> str:
+        return "<invalid>"
+
+
+INVALID = _Invalid()
+
+
 @dataclass
 class YamlDoc:
     """A parsed YAML file: its plain value and where each path (and each mapping key) stands."""
@@ -86,7 +96,7 @@ def load_yaml(path: Path, report: Report) -> YamlDoc | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or "invalid YAML"
-        hint = "YAML indents with spaces, never tabs" if "\t" in message or "tab" in message else (
+        hint = "YAML indents with spaces, never tabs" if "\\t" in message or "\t" in message else (
             "check the indentation and quoting around this place")
         report.error(_loc(rel, mark), f"YAML syntax error: {message}", hint)
         return None
@@ -132,7 +142,7 @@ class _Converter:
             self.report.error(_loc(self.doc.file, node.start_mark),
                               f"tag {node.tag} is not allowed",
                               "only plain YAML values are read; remove the '!' tag")
-            return None
+            return INVALID
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -143,7 +153,7 @@ class _Converter:
             self.report.error(_loc(self.doc.file, node.start_mark),
                               f"cannot read value {node.value!r}: {exc}",
                               "dates are written YYYY-MM-DD")
-            return None
+            return INVALID
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}

@@ -49,7 +49,8 @@ def _update_locale(project: Project, code: str, report: Report) -> list[Path]:
             written.append(path)
     path = catalog_path(project.root, code, UI)
     catalog = read_catalog(path, code, report) or new_catalog(code, UI)
-    catalog.update(ui_template(template_dirs(project.root)), update_header_comment=False)
+    catalog.update(ui_template(template_dirs(project.root)), update_header_comment=False,
+                   update_creation_date=False)
     if write_catalog(path, catalog):
         written.append(path)
     return written

@@ -1,0 +1,90 @@
+"""The command line: help on every command, exit codes, messages."""
+
+from __future__ import annotations
+
+import json
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from guidegen.__main__ import cli
+
+
+def _commands(group: click.Group, prefix=()):
+    for name, command in group.commands.items():
+        yield prefix + (name,), command
+        if isinstance(command, click.Group):
+            yield from _commands(command, prefix + (name,))
+
+
+@pytest.mark.parametrize("path,command", list(_commands(cli)), ids=lambda v: " ".join(v)
+                         if isinstance(v, tuple) else "")
+def test_every_command_and_option_has_help(path, command):
+    assert command.help, f"{' '.join(path)} has no help text"
+    for param in command.params:
+        if isinstance(param, click.Option):
+            assert param.help, f"{' '.join(path)} {param.opts[0]} has no help text"
+    result = CliRunner().invoke(cli, [*path, "--help"])
+    assert result.exit_code == 0
+    assert "Usage:" in result.output
+
+
+def test_check_clean_project_exits_zero(tmp_project):
+    root = tmp_project()
+    result = CliRunner().invoke(cli, ["check", "--project", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "0 error(s), 0 warning(s)" in result.output
+
+
+def test_check_reports_problem_with_location_and_exit_one(tmp_project):
+    root = tmp_project()
+    guide = root / "content/guides/leave-list.yaml"
+    guide.write_text(guide.read_text().replace("terms: [court-list]", "terms: [court-lists]"))
+    result = CliRunner().invoke(cli, ["check", "--project", str(root)])
+    assert result.exit_code == 1
+    assert ("content/guides/leave-list.yaml:54:9: error: unknown glossary term 'court-lists' "
+            "(did you mean 'court-list'?)") in result.output
+    assert "Traceback" not in result.output
+
+
+def test_check_json_lists_problems(tmp_project):
+    root = tmp_project()
+    guide = root / "content/guides/leave-list.yaml"
+    guide.write_text(guide.read_text().replace("jurisdiction: CN", "jurisdiction: CN\nauthor: me"))
+    result = CliRunner().invoke(cli, ["check", "--project", str(root), "--format", "json"])
+    assert result.exit_code == 1
+    problems = json.loads(result.output)["problems"]
+    errors = [p for p in problems if p["severity"] == "error"]
+    assert errors == [{"severity": "error", "message": "unknown field 'author' in guide",
+                       "hint": errors[0]["hint"], "path": "content/guides/leave-list.yaml",
+                       "line": 3, "column": 1}]
+
+
+def test_bad_usage_exits_two(tmp_project):
+    result = CliRunner().invoke(cli, ["build", "--format", "docx"])
+    assert result.exit_code == 2
+
+
+def test_missing_config_is_a_clear_error(tmp_path):
+    result = CliRunner().invoke(cli, ["check", "--project", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "guidegen.yaml: not found" in result.output
+
+
+def test_build_unknown_guide_is_an_error(tmp_project):
+    root = tmp_project()
+    result = CliRunner().invoke(cli, ["build", "--project", str(root), "--guide", "nope",
+                                      "--format", "html"])
+    assert result.exit_code == 1
+    assert "unknown guide 'nope'" in result.output
+
+
+def test_strict_fails_on_warnings(tmp_project, monkeypatch):
+    root = tmp_project()
+    monkeypatch.setenv("GUIDEGEN_TODAY", "2027-06-01")  # after review_by
+    lenient = CliRunner().invoke(cli, ["check", "--project", str(root)])
+    strict = CliRunner().invoke(cli, ["check", "--project", str(root), "--strict"])
+    assert lenient.exit_code == 0
+    assert strict.exit_code == 1
+    assert "review date passed: review_by 2027-05-20 is before 2027-06-01" in strict.output
