@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from markupsafe import Markup
-
 from .loader import Project, today
 from .localize import LocalizedSite, source_title
 from .pdf import MEMORY_SCHEME, qr_svg
@@ -105,7 +103,6 @@ def _guide_context(project: Project, site: LocalizedSite, guide_id: str) -> dict
         "guide": guide,
         "stale": guide.review.review_by < today(),
         "canonical_url": canonical_url(project, site.locale.code, guide_id),
-        "Markup": Markup,
     }
 
 

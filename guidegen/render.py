@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jinja2
 from babel.dates import format_date
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from . import letters
 from .config import Config
@@ -99,6 +99,7 @@ class PageRenderer:
             "locale": locale,
             "locales": self.config.locales,
             "format_date": self.format_date,
+            "Markup": Markup,
             "notice_missing": gettext("This part has not been translated yet."),
             "notice_outdated": gettext("This translation may be out of date."),
         }
@@ -108,6 +109,3 @@ class PageRenderer:
         """Return a date written the way the locale writes it."""
         return format_date(value, format="long", locale=self.site.locale.code.replace("-", "_"))
 
-
-def escape_text(text: str) -> str:
-    return str(escape(text))

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from guidegen.commands.build import BuildOptions, build
+
+# Review dates are measured against a fixed day, so tests do not change with the calendar.
+os.environ["GUIDEGEN_TODAY"] = "2026-11-25"
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent
