@@ -85,11 +85,51 @@ def require_font(family: str, package: str, locale: str) -> None:
             f"(install it: sudo apt-get install {package})")
 
 
-def render_pdf(html: str, base_url: Path, fetcher, reviewed_title: str) -> bytes:
-    """Return a tagged PDF/UA-1 document rendered from html."""
+def render_pdf(html: str, base_url: Path, fetcher, identifier: str, direction: str = "ltr") -> bytes:
+    """Return a tagged PDF/UA-1 document rendered from html (deterministic for the same input)."""
     from weasyprint import HTML
 
+    install_language_tags()
     document = HTML(string=html, base_url=base_url.as_uri() + "/", url_fetcher=fetcher)
-    pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True, optimize_images=True,
-                             pdf_identifier=reviewed_title.encode("utf-8"))
-    return pdf
+    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True, optimize_images=True,
+                              pdf_identifier=identifier.encode("utf-8"),
+                              finisher=_finisher(direction))
+
+
+def _finisher(direction: str):
+    def finish(document, pdf) -> None:
+        if direction == "rtl":
+            # Right-to-left page order for two-up views in viewers (pydyf writes "/..." as a name).
+            pdf.catalog["ViewerPreferences"]["Direction"] = "/R2L"
+    return finish
+
+
+@functools.cache
+def install_language_tags() -> bool:
+    """Make WeasyPrint write an element's lang attribute as /Lang on its structure element.
+
+    WeasyPrint (up to at least 70) tags only the document's language, so screen readers would read
+    fallback passages and original-language terms with the wrong voice. Its tagger builds one
+    structure element per box in pdf.tags._build_box_tree; wrapping that function adds /Lang where
+    the HTML element has lang. Returns False (and the tests fail) if WeasyPrint's internals change.
+    """
+    import pydyf
+    from weasyprint.pdf import tags
+
+    original = getattr(tags, "_build_box_tree", None)
+    if original is None:
+        logger.warning("cannot add /Lang to PDF structure elements with this WeasyPrint version")
+        return False
+
+    def build_with_lang(box, *args, **kwargs):
+        element = getattr(box, "element", None)
+        lang = None
+        if element is not None and getattr(box, "element_tag", None) not in ("html", "body"):
+            lang = element.get("lang")
+        for struct in original(box, *args, **kwargs):
+            if lang and "Lang" not in struct:
+                struct["Lang"] = pydyf.String(lang)
+            yield struct
+
+    tags._build_box_tree = build_with_lang
+    return True

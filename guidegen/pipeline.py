@@ -36,6 +36,7 @@ class PdfJob:
     asset_roots: list[Path]
     memory: dict[str, bytes] = field(default_factory=dict)
     identifier: str = ""
+    direction: str = "ltr"
 
 
 @dataclass(frozen=True)
@@ -137,5 +138,6 @@ def pdf_jobs(renderer: PageRenderer, project: Project, site: LocalizedSite, guid
                                **context)
         name = pdf_name(guide_id, code, variant)
         jobs.append(PdfJob(f"{code}/{guide_id}/{name}", guide_id, code, html, roots[0], roots,
-                           memory, f"{guide_id}/{code}/{context['guide'].edition}{variant.suffix}"))
+                           memory, f"{guide_id}/{code}/{context['guide'].edition}{variant.suffix}",
+                           site.locale.dir))
     return jobs

@@ -23,7 +23,7 @@ def render_job(job: PdfJob) -> Output:
     from .pdf import make_fetcher, render_pdf
 
     fetcher = make_fetcher(job.asset_roots, job.memory)
-    data = render_pdf(job.html, job.base_dir, fetcher, job.identifier)
+    data = render_pdf(job.html, job.base_dir, fetcher, job.identifier, job.direction)
     return Output(job.path, job.guide, job.locale, "pdf", data)
 
 

@@ -90,3 +90,20 @@ def test_chinese_pdf_names_the_simplified_chinese_font(tiny_build):
         fonts = {str(font.get("/BaseFont", "")) for page in pdf.pages
                  for font in page.Resources.get("/Font", {}).values()}
     assert any("NotoSansCJKsc" in name or "NotoSansCJKSC" in name.replace("-", "") for name in fonts), fonts
+
+
+def test_fallback_passages_and_original_terms_carry_lang_in_structure(tiny_build):
+    path = tiny_build / "site" / "zh-Hans" / "leave-list" / "leave-list.zh-Hans.pdf"
+    with pikepdf.open(path) as pdf:
+        langs = [str(attrs["/Lang"]) for _, _, attrs in structure(pdf) if "/Lang" in attrs]
+    assert "en" in langs  # untranslated passages are read with an English voice
+    english = path.parent.parent.parent / "en" / "leave-list" / "leave-list.en.pdf"
+    with pikepdf.open(english) as pdf:
+        langs = [str(attrs["/Lang"]) for _, _, attrs in structure(pdf) if "/Lang" in attrs]
+    assert "zh-Hans" in langs  # the official Chinese terms in an English guide
+
+
+def test_fallback_notice_is_printed(tiny_build):
+    text = "\n".join(page_texts(tiny_build / "site/zh-Hans/leave-list/leave-list.zh-Hans.pdf"))
+    assert "这部分还没有翻译。" in text
+    assert "Ask the higher court within 10 days." in text
