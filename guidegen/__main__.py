@@ -10,8 +10,13 @@ import click
 
 from . import __version__
 
-PROJECT = click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=".",
-                       show_default=True, help="Project folder (the one with guidegen.yaml).")
+PROJECT = click.option(
+    "--project",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Project folder (the one with guidegen.yaml).",
+)
 STRICT = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 
 
@@ -20,41 +25,83 @@ STRICT = click.option("--strict", is_flag=True, help="Treat warnings as errors."
 @click.option("-v", "--verbose", is_flag=True, help="Log more detail.")
 def cli(verbose: bool) -> None:
     """Turn curated YAML about legal processes into accessible HTML pages and tagged PDFs."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(levelname)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s: %(message)s",
+        stream=sys.stderr,
+    )
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
 
 
 @cli.command("build")
 @PROJECT
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder.  [default: PROJECT/build]")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder.  [default: PROJECT/build]",
+)
 @click.option("--locale", "locales", multiple=True, help="Build only this locale (repeatable).")
 @click.option("--guide", "guides", multiple=True, help="Build only this guide id (repeatable).")
-@click.option("--format", "formats", type=click.Choice(["html", "pdf", "all"]), default="all",
-              show_default=True, help="Which outputs to build.")
-@click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
-              help="Paper size of the PDFs.  [default: from guidegen.yaml]")
-@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
-              help="PDF worker processes.  [default: number of cores]")
+@click.option(
+    "--format",
+    "formats",
+    type=click.Choice(["html", "pdf", "all"]),
+    default="all",
+    show_default=True,
+    help="Which outputs to build.",
+)
+@click.option(
+    "--paper",
+    type=click.Choice(["a4", "letter"]),
+    default=None,
+    help="Paper size of the PDFs.  [default: from guidegen.yaml]",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    help="PDF worker processes.  [default: number of cores]",
+)
 @STRICT
-@click.option("--keep-going", is_flag=True, help="Build every guide that can be built; exit 1 if any failed.")
-def build_command(project: Path, out: Path | None, locales, guides, formats, paper, jobs, strict,
-                  keep_going) -> None:
+@click.option(
+    "--keep-going", is_flag=True, help="Build every guide that can be built; exit 1 if any failed."
+)
+def build_command(
+    project: Path, out: Path | None, locales, guides, formats, paper, jobs, strict, keep_going
+) -> None:
     """Build the site: HTML pages and PDFs for every guide and locale."""
     from .commands.build import BuildOptions, build
 
-    result = build(BuildOptions(project, out or project / "build", locales, guides, formats, jobs,
-                                strict, keep_going, paper))
+    result = build(
+        BuildOptions(
+            project,
+            out or project / "build",
+            locales,
+            guides,
+            formats,
+            jobs,
+            strict,
+            keep_going,
+            paper,
+        )
+    )
     click.echo(f"built {len(result.written)} file(s) in {result.seconds:.1f} s", err=True)
 
 
 @cli.command("check")
 @PROJECT
 @STRICT
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Report format.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
 def check_command(project: Path, strict: bool, output_format: str) -> None:
     """Validate content, references, review dates and translations without rendering."""
     from .commands.check import check
@@ -65,8 +112,11 @@ def check_command(project: Path, strict: bool, output_format: str) -> None:
     elif report.problems:
         click.echo(report.as_text(), err=True)
     if output_format == "text":
-        click.echo(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s), "
-                   f"{len(report.notes)} note(s)", err=True)
+        click.echo(
+            f"{len(report.errors)} error(s), {len(report.warnings)} warning(s), "
+            f"{len(report.notes)} note(s)",
+            err=True,
+        )
     if report.failed(strict):
         sys.exit(1)
 
@@ -100,8 +150,14 @@ def i18n_init_command(project: Path, locale: str) -> None:
 
 @i18n_group.command("status")
 @PROJECT
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Report format.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
 def i18n_status_command(project: Path, output_format: str) -> None:
     """Show per locale and guide how many passages are translated, outdated and missing."""
     import json
@@ -116,9 +172,26 @@ def i18n_status_command(project: Path, output_format: str) -> None:
         click.echo(code)
         for guide_id, counts in data["guides"].items():
             percent = 100 * counts["translated"] // counts["total"] if counts["total"] else 100
-            click.echo(f"  {guide_id:40} {percent:3d}%  translated {counts['translated']:3d}"
-                       f"  outdated {counts['outdated']:3d}  missing {counts['missing']:3d}"
-                       f"  of {counts['total']}")
+            click.echo(
+                f"  {guide_id:40} {percent:3d}%  translated {counts['translated']:3d}"
+                f"  outdated {counts['outdated']:3d}  missing {counts['missing']:3d}"
+                f"  of {counts['total']}"
+            )
+
+
+@cli.command("docs")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("docs/authoring.md"),
+    show_default=True,
+    help="Where to write it.",
+)
+def docs_command(out: Path) -> None:
+    """Write the authors' reference of every content field, generated from the schema."""
+    from .commands.docs import write_reference
+
+    click.echo(f"{'wrote' if write_reference(out) else 'up to date:'} {out}")
 
 
 def main() -> None:

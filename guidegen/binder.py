@@ -89,15 +89,21 @@ def _bind_dataclass(cls: type, value: Any, doc: YamlDoc, path: PathKey, report: 
     names = [f.name for f, _ in known]
     for key in value:
         if key not in names:
-            report.error(doc.where(path + (key,), key=True), f"unknown field '{key}' in {name}",
-                         _did_you_mean(key, names) or f"known fields: {', '.join(names)}")
+            report.error(
+                doc.where(path + (key,), key=True),
+                f"unknown field '{key}' in {name}",
+                _did_you_mean(key, names) or f"known fields: {', '.join(names)}",
+            )
     kwargs: dict[str, Any] = {"at": doc.where(path)}
     for f, tp in known:
         if f.name in value and value[f.name] is not None:
             kwargs[f.name] = bind(tp, value[f.name], doc, path + (f.name,), report)
         elif is_required(f):
-            report.error(doc.where(path, key=bool(path)), f"missing required field '{f.name}' in {name}",
-                         f.metadata.get("doc", ""))
+            report.error(
+                doc.where(path, key=bool(path)),
+                f"missing required field '{f.name}' in {name}",
+                f.metadata.get("doc", ""),
+            )
             kwargs[f.name] = _empty(tp)
     return cls(**kwargs)
 
@@ -119,8 +125,9 @@ def _empty(tp: Any) -> Any:
     return ""
 
 
-def _mismatch(expected: str, value: Any, doc: YamlDoc, path: PathKey, report: Report,
-              hint: str = "") -> None:
+def _mismatch(
+    expected: str, value: Any, doc: YamlDoc, path: PathKey, report: Report, hint: str = ""
+) -> None:
     found = "nothing" if value is None else f"{type(value).__name__} {_short(value)}"
     where = ".".join(str(p) for p in path) or "document"
     report.error(doc.where(path), f"{where}: expected {expected}, found {found}", hint)

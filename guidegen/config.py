@@ -26,15 +26,19 @@ class LocaleConfig:
     code: str = doc("BCP 47 code, e.g. 'en', 'zh-Hans', 'ug', 'vi'.")
     name: str = doc("The language's name in itself, e.g. '简体中文'.")
     dir: Literal["ltr", "rtl"] = doc("Text direction: ltr or rtl.", default="ltr")
-    font: str = doc("Font family for this script, named explicitly, e.g. 'Noto Sans CJK SC'.",
-                    default="Noto Sans")
+    font: str = doc(
+        "Font family for this script, named explicitly, e.g. 'Noto Sans CJK SC'.",
+        default="Noto Sans",
+    )
     font_package: str = doc("Debian package that provides the font.", default="fonts-noto-core")
     publish_threshold: float = doc(
         "Share (0 to 1) of a guide's passages that must be translated before it is built.",
-        default=0.0)
+        default=0.0,
+    )
     show_outdated: bool = doc(
         "Show outdated (fuzzy) translations with a notice instead of the source text.",
-        default=False)
+        default=False,
+    )
     at: Location = internal_location()
 
 
@@ -59,7 +63,8 @@ class Config:
     organisation: Organisation = doc("The publishing organisation.")
     original_language: str = doc(
         "Language of the official terms and titles (original_title, original), e.g. 'zh-Hans'.",
-        default="zh-Hans")
+        default="zh-Hans",
+    )
     paper: Literal["a4", "letter"] = doc("Default paper size: a4 or letter.", default="a4")
     reading_grade: float = doc("Highest English Flesch-Kincaid grade per section.", default=8.0)
     at: Location = internal_location()
@@ -77,8 +82,10 @@ def load_config(project: Path, report: Report) -> Config:
     """Read and validate guidegen.yaml; raise ConfigError when it is missing or unusable."""
     path = project / CONFIG_FILE
     if not path.is_file():
-        raise ConfigError(f"{CONFIG_FILE}: not found in {project} "
-                          "(run guidegen in the project folder or pass --project DIR)")
+        raise ConfigError(
+            f"{CONFIG_FILE}: not found in {project} "
+            "(run guidegen in the project folder or pass --project DIR)"
+        )
     yaml_doc = load_yaml(path, report)
     if yaml_doc is None:
         return None  # type: ignore[return-value]
@@ -97,15 +104,23 @@ def _check_locales(config: Config, yaml_doc, report: Report) -> None:
         try:
             Locale.parse(item.code, sep="-")
         except (ValueError, UnknownLocaleError):
-            report.error(where, f"unknown locale code '{item.code}'",
-                         "use a BCP 47 code such as 'en', 'zh-Hans', 'ug' or 'vi'")
+            report.error(
+                where,
+                f"unknown locale code '{item.code}'",
+                "use a BCP 47 code such as 'en', 'zh-Hans', 'ug' or 'vi'",
+            )
     if config.locales and config.source_locale not in seen:
-        report.error(yaml_doc.where(("source_locale",)),
-                     f"source locale '{config.source_locale}' is not among the locales",
-                     "add it to 'locales'")
+        report.error(
+            yaml_doc.where(("source_locale",)),
+            f"source locale '{config.source_locale}' is not among the locales",
+            "add it to 'locales'",
+        )
     for i, item in enumerate(config.locales):
         if not _FONT_NAME.match(item.font):
-            report.error(yaml_doc.where(("locales", i, "font")), f"invalid font name '{item.font}'",
-                         "use letters, digits and spaces, e.g. 'Noto Sans CJK SC'")
+            report.error(
+                yaml_doc.where(("locales", i, "font")),
+                f"invalid font name '{item.font}'",
+                "use letters, digits and spaces, e.g. 'Noto Sans CJK SC'",
+            )
     if config.base_url and not config.base_url.startswith(("https://", "http://")):
         report.error(yaml_doc.where(("base_url",)), "base_url must start with https://")

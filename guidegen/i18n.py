@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import PoFileError, read_po
 from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
 from babel.support import Translations
 
 from .passages import Passage, SourcePassage, iter_passages
@@ -51,24 +51,34 @@ def read_catalog(path: Path, locale: str, report: Report) -> Catalog | None:
         return None
     unclosed = _unclosed_quote(text)
     if unclosed:
-        report.error(Location(report.relative(path), unclosed, 1),
-                     "malformed PO file: expected msgctxt, msgid or msgstr and a closed quoted string",
-                     'write a double quote inside text as \\"')
+        report.error(
+            Location(report.relative(path), unclosed, 1),
+            "malformed PO file: expected msgctxt, msgid or msgstr and a closed quoted string",
+            'write a double quote inside text as \\"',
+        )
         return None
     try:
         return read_po(io.StringIO(text), locale=po_locale(locale), abort_invalid=True)
     except PoFileError as exc:
         line = (getattr(exc, "lineno", 0) or 0) + 1  # Babel counts lines from 0
-        report.error(Location(report.relative(path), line, 1), f"malformed PO file: {exc}",
-                     "open it in Poedit or run 'msgfmt --check' to see the problem")
+        report.error(
+            Location(report.relative(path), line, 1),
+            f"malformed PO file: {exc}",
+            "open it in Poedit or run 'msgfmt --check' to see the problem",
+        )
         return None
     except Exception as exc:  # Babel raises plain errors on some broken headers
-        report.error(Location(report.relative(path), 1, 1), f"malformed PO file: {exc}",
-                     "open it in Poedit to repair it")
+        report.error(
+            Location(report.relative(path), 1, 1),
+            f"malformed PO file: {exc}",
+            "open it in Poedit to repair it",
+        )
         return None
 
 
-_QUOTED_LINE = re.compile(r'^(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)?\s*"(?:[^"\\]|\\.)*"\s*$')
+_QUOTED_LINE = re.compile(
+    r'^(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)?\s*"(?:[^"\\]|\\.)*"\s*$'
+)
 
 
 def _unclosed_quote(text: str) -> int:
@@ -77,7 +87,11 @@ def _unclosed_quote(text: str) -> int:
         stripped = line.strip()
         if stripped.startswith("#~"):
             stripped = stripped[2:].strip()
-        if stripped.startswith(("msg", '"')) and '"' in stripped and not _QUOTED_LINE.match(stripped):
+        if (
+            stripped.startswith(("msg", '"'))
+            and '"' in stripped
+            and not _QUOTED_LINE.match(stripped)
+        ):
             return number
     return 0
 
@@ -96,8 +110,12 @@ class Coverage:
         return self.translated / self.total if self.total else 1.0
 
     def as_dict(self) -> dict[str, int]:
-        return {"total": self.total, "translated": self.translated,
-                "outdated": self.outdated, "missing": self.missing}
+        return {
+            "total": self.total,
+            "translated": self.translated,
+            "outdated": self.outdated,
+            "missing": self.missing,
+        }
 
 
 @dataclass
@@ -160,8 +178,11 @@ def guide_passages(guide) -> list[SourcePassage]:
 def shared_passages(project) -> list[SourcePassage]:
     """Return the passages of the site title, sources, glossary and contacts."""
     passages = [SourcePassage("site|title", project.config.title, "The site's title.", False)]
-    for owner, table in (("sources", project.sources), ("glossary", project.terms),
-                         ("contacts", project.contacts)):
+    for owner, table in (
+        ("sources", project.sources),
+        ("glossary", project.terms),
+        ("contacts", project.contacts),
+    ):
         for key, entry in table.items():
             passages += iter_passages(entry, f"{owner}|{key}")
     return passages
@@ -194,13 +215,21 @@ def new_catalog(locale: str, owner: str, draft: bool = True) -> Catalog:
     comment = f"# guidegen translations: {owner}, locale {locale}.\n"
     if draft:
         comment += f"# {DRAFT_MARK}\n"
-    catalog = Catalog(locale=po_locale(locale), project="guidegen", header_comment=comment.rstrip(),
-                      msgid_bugs_address="", copyright_holder="", charset="utf-8", fuzzy=False)
+    catalog = Catalog(
+        locale=po_locale(locale),
+        project="guidegen",
+        header_comment=comment.rstrip(),
+        msgid_bugs_address="",
+        copyright_holder="",
+        charset="utf-8",
+        fuzzy=False,
+    )
     return catalog
 
 
-def merge_passages(old: Catalog | None, passages: list[SourcePassage], locale: str,
-                   owner: str) -> Catalog:
+def merge_passages(
+    old: Catalog | None, passages: list[SourcePassage], locale: str, owner: str
+) -> Catalog:
     """Return the catalog updated to the source passages, matched by context.
 
     Unchanged passages keep their translation; a passage whose source text changed keeps its old
@@ -221,17 +250,32 @@ def merge_passages(old: Catalog | None, passages: list[SourcePassage], locale: s
         if p.markdown:
             comments.append("Markdown: keep **bold**, list markers and link targets as they are.")
         if "{" in p.text:
-            comments.append("Keep {placeholders} exactly as they are; translate the words around them.")
+            comments.append(
+                "Keep {placeholders} exactly as they are; translate the words around them."
+            )
         before = previous.pop(p.context, None)
         if before is None or not before.string:
             catalog.add(p.text, "", context=p.context, auto_comments=comments)
         elif before.id == p.text:
-            catalog.add(p.text, before.string, context=p.context, auto_comments=comments,
-                        user_comments=before.user_comments, flags=before.flags,
-                        previous_id=before.previous_id)
+            catalog.add(
+                p.text,
+                before.string,
+                context=p.context,
+                auto_comments=comments,
+                user_comments=before.user_comments,
+                flags=before.flags,
+                previous_id=before.previous_id,
+            )
         else:
-            catalog.add(p.text, before.string, context=p.context, auto_comments=comments,
-                        user_comments=before.user_comments, flags={"fuzzy"}, previous_id=[before.id])
+            catalog.add(
+                p.text,
+                before.string,
+                context=p.context,
+                auto_comments=comments,
+                user_comments=before.user_comments,
+                flags={"fuzzy"},
+                previous_id=[before.id],
+            )
     for message in previous.values():
         if message.string:
             catalog.obsolete[(message.id, message.context)] = message
@@ -266,8 +310,10 @@ def ui_template(template_dirs: list[Path]) -> Catalog:
     sources.append((PACKAGE_DIR, [("**.py", "python")]))
     for folder, method_map in sources:
         for name, lineno, message, comments, context in extract_from_dir(
-                str(folder), method_map=method_map,
-                options_map={"**.html": {"extensions": "jinja2.ext.i18n"}}):
+            str(folder),
+            method_map=method_map,
+            options_map={"**.html": {"extensions": "jinja2.ext.i18n"}},
+        ):
             key = message if isinstance(message, str) else message[0]
             if key in seen:
                 continue

@@ -20,7 +20,7 @@ def paragraphs(text: str) -> list[list[tuple[str, str]]]:
         position = 0
         for match in PLACEHOLDER.finditer(block):
             if match.start() > position:
-                pieces.append(("text", block[position:match.start()]))
+                pieces.append(("text", block[position : match.start()]))
             pieces.append(("blank", match.group(1)))
             position = match.end()
         if position < len(block):

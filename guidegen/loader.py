@@ -10,8 +10,8 @@ from datetime import date
 from pathlib import Path
 
 from .binder import bind
-from .letters import placeholders
 from .config import Config, load_config
+from .letters import placeholders
 from .problems import Report
 from .schema import SHARED_FILES, Contact, Guide, Source, SourceRef, Term
 from .yamlsafe import YamlDoc, load_yaml
@@ -65,8 +65,11 @@ def _load_shared(root: Path, name: str, report: Report) -> dict:
     entries = bind(dict[str, SHARED_FILES[name]], yaml_doc.value, yaml_doc, (), report)
     for key in entries:
         if not _ID.match(key):
-            report.error(yaml_doc.where((key,), key=True), f"invalid id '{key}'",
-                         "use lowercase letters, digits and hyphens")
+            report.error(
+                yaml_doc.where((key,), key=True),
+                f"invalid id '{key}'",
+                "use lowercase letters, digits and hyphens",
+            )
     return entries
 
 
@@ -83,11 +86,17 @@ def _load_guides(root: Path, report: Report) -> tuple[dict[str, Guide], dict[str
             continue
         guide = bind(Guide, yaml_doc.value, yaml_doc, (), report)
         if guide.id != path.stem:
-            report.error(yaml_doc.where(("id",)), f"guide id '{guide.id}' does not match the file name",
-                         f"rename the file to {guide.id}.yaml or set id: {path.stem}")
+            report.error(
+                yaml_doc.where(("id",)),
+                f"guide id '{guide.id}' does not match the file name",
+                f"rename the file to {guide.id}.yaml or set id: {path.stem}",
+            )
         elif not _ID.match(guide.id):
-            report.error(yaml_doc.where(("id",)), f"invalid guide id '{guide.id}'",
-                         "use lowercase letters, digits and hyphens")
+            report.error(
+                yaml_doc.where(("id",)),
+                f"invalid guide id '{guide.id}'",
+                "use lowercase letters, digits and hyphens",
+            )
         guides[path.stem] = guide
         docs[path.stem] = yaml_doc
     return guides, docs
@@ -100,16 +109,20 @@ def check_references(project: Project, report: Report) -> None:
         for ref in _source_refs(guide):
             _check_ref(ref.id, project.sources, "source", "content/sources.yaml", ref.at, report)
         for field_name, table, kind, where in (
-                ("terms", project.terms, "glossary term", "content/glossary.yaml"),
-                ("contacts", project.contacts, "contact", "content/contacts.yaml"),
-                ("related", project.guides, "guide", "content/guides/")):
+            ("terms", project.terms, "glossary term", "content/glossary.yaml"),
+            ("contacts", project.contacts, "contact", "content/contacts.yaml"),
+            ("related", project.guides, "guide", "content/guides/"),
+        ):
             for i, key in enumerate(getattr(guide, field_name)):
                 _check_ref(key, table, kind, where, doc.where((field_name, i)), report)
         listed = {ref.id for ref in guide.sources}
-        for ref in _source_refs(guide)[len(guide.sources):]:
+        for ref in _source_refs(guide)[len(guide.sources) :]:
             if ref.id in project.sources and ref.id not in listed:
-                report.error(ref.at, f"source '{ref.id}' is cited but not listed in the guide's sources",
-                             "add it to 'sources' so that it is printed with the guide")
+                report.error(
+                    ref.at,
+                    f"source '{ref.id}' is cited but not listed in the guide's sources",
+                    "add it to 'sources' so that it is printed with the guide",
+                )
 
 
 def _check_ref(key, table, kind, where, at, report: Report) -> None:
@@ -138,24 +151,35 @@ def check_guides(project: Project, report: Report) -> None:
         elif review.review_by <= review.reviewed:
             report.error(review.at, "review_by must come after reviewed")
         elif review.review_by < now:
-            report.warning(review.at, f"review date passed: review_by {review.review_by} is before {now}",
-                           "check the law again, then update reviewed and review_by")
+            report.warning(
+                review.at,
+                f"review date passed: review_by {review.review_by} is before {now}",
+                "check the law again, then update reviewed and review_by",
+            )
         if not guide.sources:
-            report.error(guide.at, f"guide '{guide.id}' cites no sources",
-                         "list the legal sources under 'sources' with article pinpoints")
+            report.error(
+                guide.at,
+                f"guide '{guide.id}' cites no sources",
+                "list the legal sources under 'sources' with article pinpoints",
+            )
         for step in guide.steps:
             if not step.sources and not step.deadlines:
-                report.warning(step.at, f"step '{step.id}' cites no source",
-                               "add the rule's source under 'sources'")
+                report.warning(
+                    step.at,
+                    f"step '{step.id}' cites no source",
+                    "add the rule's source under 'sources'",
+                )
         _check_unique([s.id for s in guide.steps], [s.at for s in guide.steps], "step", report)
-        _check_unique([x.id for x in guide.letters], [x.at for x in guide.letters], "letter", report)
+        _check_unique(
+            [x.id for x in guide.letters], [x.at for x in guide.letters], "letter", report
+        )
         for letter in guide.letters:
             _check_blanks(letter, report)
 
 
 def _check_unique(ids: list[str], places, kind: str, report: Report) -> None:
     seen: set[str] = set()
-    for key, at in zip(ids, places):
+    for key, at in zip(ids, places, strict=False):
         if key in seen:
             report.error(at, f"duplicate {kind} id '{key}'", f"each {kind} needs its own id")
         seen.add(key)
@@ -165,7 +189,10 @@ def _check_blanks(letter, report: Report) -> None:
     used = placeholders(letter.body)
     declared = {blank.id for blank in letter.blanks}
     for name in sorted(used - declared):
-        report.error(letter.at, f"letter '{letter.id}' uses blank {{{name}}} that is not declared",
-                     "add it under 'blanks' with a label")
+        report.error(
+            letter.at,
+            f"letter '{letter.id}' uses blank {{{name}}} that is not declared",
+            "add it under 'blanks' with a label",
+        )
     for name in sorted(declared - used):
         report.warning(letter.at, f"letter '{letter.id}' declares blank '{name}' but never uses it")

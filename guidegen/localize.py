@@ -27,13 +27,17 @@ class LocalizedSite:
     unpublished: list[str] = field(default_factory=list)
 
 
-def make_lookup(project: Project, locale: LocaleConfig, owners: list[str], report: Report) -> Lookup:
+def make_lookup(
+    project: Project, locale: LocaleConfig, owners: list[str], report: Report
+) -> Lookup:
     """Return the per-passage lookup of one locale over the given catalogs."""
     source = project.config.locale(project.config.source_locale)
     catalogs = []
     if locale.code != source.code:
         for owner in owners:
-            catalog = read_catalog(catalog_path(project.root, locale.code, owner), locale.code, report)
+            catalog = read_catalog(
+                catalog_path(project.root, locale.code, owner), locale.code, report
+            )
             if catalog is not None:
                 catalogs.append(catalog)
     return Lookup(locale.code, locale.dir, source.code, source.dir, locale.show_outdated, catalogs)
@@ -43,9 +47,11 @@ def localize_site(project: Project, locale: LocaleConfig, report: Report) -> Loc
     """Return one locale's view of the whole project."""
     shared = make_lookup(project, locale, [SHARED], report)
     site = LocalizedSite(locale, shared.passage("site|title", project.config.title))
-    for owner, table, target in (("sources", project.sources, site.sources),
-                                 ("glossary", project.terms, site.terms),
-                                 ("contacts", project.contacts, site.contacts)):
+    for owner, table, target in (
+        ("sources", project.sources, site.sources),
+        ("glossary", project.terms, site.terms),
+        ("contacts", project.contacts, site.contacts),
+    ):
         for key, entry in table.items():
             target[key] = map_passages(entry, f"{owner}|{key}", shared.passage)
     for guide_id, guide in project.guides.items():

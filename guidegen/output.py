@@ -42,10 +42,18 @@ class ManifestEntry:
     bytes: int
 
 
-def entry_for(site_root: Path, path: Path, guide: str, locale: str, fmt: str, data: bytes) -> ManifestEntry:
+def entry_for(
+    site_root: Path, path: Path, guide: str, locale: str, fmt: str, data: bytes
+) -> ManifestEntry:
     """Return the manifest entry describing one written output."""
-    return ManifestEntry(path.relative_to(site_root).as_posix(), guide, locale, fmt,
-                         hashlib.sha256(data).hexdigest(), len(data))
+    return ManifestEntry(
+        path.relative_to(site_root).as_posix(),
+        guide,
+        locale,
+        fmt,
+        hashlib.sha256(data).hexdigest(),
+        len(data),
+    )
 
 
 def read_manifest(out_dir: Path) -> dict[str, ManifestEntry]:

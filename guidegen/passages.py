@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import typing
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from .binder import schema_fields
 from .schema import Markdown, Plain
@@ -24,7 +25,7 @@ class Passage(str):
     dir: str
     state: str
 
-    def __new__(cls, text: str, lang: str, direction: str, state: str = "ok") -> "Passage":
+    def __new__(cls, text: str, lang: str, direction: str, state: str = "ok") -> Passage:
         obj = super().__new__(cls, text)
         obj.lang, obj.dir, obj.state = lang, direction, state
         return obj
@@ -52,8 +53,12 @@ def iter_passages(obj: Any, prefix: str) -> Iterator[SourcePassage]:
     """Yield every translatable passage under obj, with a stable context like 'guide|steps.pay.body'."""
     for f, tp in schema_fields(type(obj)):
         value = getattr(obj, f.name)
-        yield from _walk(value, tp, f"{prefix}.{f.name}" if "|" in prefix else f"{prefix}|{f.name}",
-                         f.metadata.get("doc", ""))
+        yield from _walk(
+            value,
+            tp,
+            f"{prefix}.{f.name}" if "|" in prefix else f"{prefix}|{f.name}",
+            f.metadata.get("doc", ""),
+        )
 
 
 def _walk(value: Any, tp: Any, context: str, comment: str) -> Iterator[SourcePassage]:
@@ -86,11 +91,15 @@ def _map(value: Any, tp: Any, context: str, convert: Callable[[str, str], str]) 
         return convert(context, value)
     if typing.get_origin(tp) is list:
         (item_tp,) = typing.get_args(tp)
-        return [_map(item, item_tp, f"{context}.{_item_key(item, i)}", convert)
-                for i, item in enumerate(value)]
+        return [
+            _map(item, item_tp, f"{context}.{_item_key(item, i)}", convert)
+            for i, item in enumerate(value)
+        ]
     if typing.get_origin(tp) is dict:
         _, item_tp = typing.get_args(tp)
-        return {key: _map(item, item_tp, f"{context}.{key}", convert) for key, item in value.items()}
+        return {
+            key: _map(item, item_tp, f"{context}.{key}", convert) for key, item in value.items()
+        }
     if dataclasses.is_dataclass(tp):
         return map_passages(value, context, convert)
     return value

@@ -51,15 +51,22 @@ def make_fetcher(asset_roots: list[Path], memory: dict[str, bytes] | None = None
 
 def _mime(name: str) -> str:
     suffix = name.rsplit(".", 1)[-1].lower()
-    return {"css": "text/css", "svg": "image/svg+xml", "png": "image/png",
-            "jpg": "image/jpeg", "jpeg": "image/jpeg", "woff2": "font/woff2"}.get(
-        suffix, "application/octet-stream")
+    return {
+        "css": "text/css",
+        "svg": "image/svg+xml",
+        "png": "image/png",
+        "jpg": "image/jpeg",
+        "jpeg": "image/jpeg",
+        "woff2": "font/woff2",
+    }.get(suffix, "application/octet-stream")
 
 
 def qr_svg(url: str) -> bytes:
     """Return an SVG QR code for a URL (medium error correction survives office printers)."""
     buffer = io.BytesIO()
-    segno.make(url, error="m", micro=False).save(buffer, kind="svg", scale=4, border=2, xmldecl=False)
+    segno.make(url, error="m", micro=False).save(
+        buffer, kind="svg", scale=4, border=2, xmldecl=False
+    )
     return buffer.getvalue()
 
 
@@ -67,8 +74,9 @@ def qr_svg(url: str) -> bytes:
 def installed_font_families() -> frozenset[str]:
     """Return the font families fontconfig knows on this machine."""
     try:
-        listing = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True,
-                                 check=True, timeout=60).stdout
+        listing = subprocess.run(
+            ["fc-list", ":", "family"], capture_output=True, text=True, check=True, timeout=60
+        ).stdout
     except (OSError, subprocess.SubprocessError) as exc:
         raise BuildError(f"cannot list fonts with fc-list ({exc}); install fontconfig") from exc
     families = set()
@@ -82,18 +90,25 @@ def require_font(family: str, package: str, locale: str) -> None:
     if family not in installed_font_families():
         raise BuildError(
             f"font '{family}' needed by locale '{locale}' is not installed "
-            f"(install it: sudo apt-get install {package})")
+            f"(install it: sudo apt-get install {package})"
+        )
 
 
-def render_pdf(html: str, base_url: Path, fetcher, identifier: str, direction: str = "ltr") -> bytes:
+def render_pdf(
+    html: str, base_url: Path, fetcher, identifier: str, direction: str = "ltr"
+) -> bytes:
     """Return a tagged PDF/UA-1 document rendered from html (deterministic for the same input)."""
     from weasyprint import HTML
 
     install_language_tags()
     document = HTML(string=html, base_url=base_url.as_uri() + "/", url_fetcher=fetcher)
-    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True, optimize_images=True,
-                              pdf_identifier=identifier.encode("utf-8"),
-                              finisher=_finisher(direction))
+    return document.write_pdf(
+        pdf_variant="pdf/ua-1",
+        pdf_tags=True,
+        optimize_images=True,
+        pdf_identifier=identifier.encode("utf-8"),
+        finisher=_finisher(direction),
+    )
 
 
 def _finisher(direction: str):
@@ -101,6 +116,7 @@ def _finisher(direction: str):
         if direction == "rtl":
             # Right-to-left page order for two-up views in viewers (pydyf writes "/..." as a name).
             pdf.catalog["ViewerPreferences"]["Direction"] = "/R2L"
+
     return finish
 
 

@@ -74,8 +74,10 @@ def find_template_file(project_root: Path, name: str) -> Path:
 
 def theme_assets(project_root: Path) -> list[Output]:
     """Return the theme files pages link to, copied to build/site/assets/."""
-    return [Output(f"assets/{name}", "", "", "css", find_template_file(project_root, name).read_bytes())
-            for name in THEME_ASSETS]
+    return [
+        Output(f"assets/{name}", "", "", "css", find_template_file(project_root, name).read_bytes())
+        for name in THEME_ASSETS
+    ]
 
 
 def render_language_page(renderer: PageRenderer) -> Output:
@@ -88,14 +90,24 @@ def render_locale_index(renderer: PageRenderer, project: Project, site: Localize
     """Return <locale>/index.html listing the guides published in that locale."""
     source = project.config.locale(project.config.source_locale)
     unpublished = [{"id": g, "title": source_title(project, g)} for g in site.unpublished]
-    html = renderer.render("index.html", root="../", guides=list(site.guides.values()),
-                           unpublished=unpublished, source_locale=source)
-    return Output(f"{site.locale.code}/index.html", "", site.locale.code, "html", html.encode("utf-8"))
+    html = renderer.render(
+        "index.html",
+        root="../",
+        guides=list(site.guides.values()),
+        unpublished=unpublished,
+        source_locale=source,
+    )
+    return Output(
+        f"{site.locale.code}/index.html", "", site.locale.code, "html", html.encode("utf-8")
+    )
 
 
 def _translations(project: Project, sites: dict[str, LocalizedSite], guide_id: str, code: str):
-    return [project.config.locale(other) for other, s in sites.items()
-            if other != code and guide_id in s.guides]
+    return [
+        project.config.locale(other)
+        for other, s in sites.items()
+        if other != code and guide_id in s.guides
+    ]
 
 
 def _guide_context(project: Project, site: LocalizedSite, guide_id: str) -> dict:
@@ -107,23 +119,43 @@ def _guide_context(project: Project, site: LocalizedSite, guide_id: str) -> dict
     }
 
 
-def render_guide_page(renderer: PageRenderer, project: Project, sites: dict[str, LocalizedSite],
-                      site: LocalizedSite, guide_id: str, paper: str, with_pdfs: bool) -> Output:
+def render_guide_page(
+    renderer: PageRenderer,
+    project: Project,
+    sites: dict[str, LocalizedSite],
+    site: LocalizedSite,
+    guide_id: str,
+    paper: str,
+    with_pdfs: bool,
+) -> Output:
     """Return <locale>/<guide>/index.html."""
     code = site.locale.code
     gettext = renderer.translations.gettext
     labels = {"": gettext("PDF for printing"), ".large": gettext("Large-print PDF")}
-    pdfs = [{"href": pdf_name(guide_id, code, v), "label": labels[v.suffix]}
-            for v in pdf_variants(paper)] if with_pdfs else []
+    pdfs = (
+        [
+            {"href": pdf_name(guide_id, code, v), "label": labels[v.suffix]}
+            for v in pdf_variants(paper)
+        ]
+        if with_pdfs
+        else []
+    )
     related = [site.guides[g] for g in site.guides[guide_id].related if g in site.guides]
-    html = renderer.render("guide.html", root="../../", print=False, pdfs=pdfs, related=related,
-                           translations=_translations(project, sites, guide_id, code),
-                           **_guide_context(project, site, guide_id))
+    html = renderer.render(
+        "guide.html",
+        root="../../",
+        print=False,
+        pdfs=pdfs,
+        related=related,
+        translations=_translations(project, sites, guide_id, code),
+        **_guide_context(project, site, guide_id),
+    )
     return Output(f"{code}/{guide_id}/index.html", guide_id, code, "html", html.encode("utf-8"))
 
 
-def pdf_jobs(renderer: PageRenderer, project: Project, site: LocalizedSite, guide_id: str,
-             paper: str) -> list[PdfJob]:
+def pdf_jobs(
+    renderer: PageRenderer, project: Project, site: LocalizedSite, guide_id: str, paper: str
+) -> list[PdfJob]:
     """Return the PDF jobs (one per variant) of one guide in one locale."""
     code = site.locale.code
     context = _guide_context(project, site, guide_id)
@@ -133,11 +165,27 @@ def pdf_jobs(renderer: PageRenderer, project: Project, site: LocalizedSite, guid
     stylesheets = [find_template_file(project.root, n).as_uri() for n in ("style.css", "pdf.css")]
     jobs = []
     for variant in pdf_variants(paper):
-        html = renderer.render("guide_pdf.html", print=True, paper=variant.paper,
-                               large=variant.large, qr_src=qr_url, stylesheets=stylesheets,
-                               **context)
+        html = renderer.render(
+            "guide_pdf.html",
+            print=True,
+            paper=variant.paper,
+            large=variant.large,
+            qr_src=qr_url,
+            stylesheets=stylesheets,
+            **context,
+        )
         name = pdf_name(guide_id, code, variant)
-        jobs.append(PdfJob(f"{code}/{guide_id}/{name}", guide_id, code, html, roots[0], roots,
-                           memory, f"{guide_id}/{code}/{context['guide'].edition}{variant.suffix}",
-                           site.locale.dir))
+        jobs.append(
+            PdfJob(
+                f"{code}/{guide_id}/{name}",
+                guide_id,
+                code,
+                html,
+                roots[0],
+                roots,
+                memory,
+                f"{guide_id}/{code}/{context['guide'].edition}{variant.suffix}",
+                site.locale.dir,
+            )
+        )
     return jobs

@@ -66,7 +66,8 @@ def _block(context, text: str) -> Markup:
     if not attrs:
         return html
     note = Markup('<p class="fallback-note" role="note">{}</p>').format(
-        context["notice_outdated" if text.state == "outdated" else "notice_missing"])
+        context["notice_outdated" if text.state == "outdated" else "notice_missing"]
+    )
     return Markup(f'<div class="fallback"{attrs}>') + note + html + Markup("</div>")
 
 
@@ -77,14 +78,22 @@ def _inline(context, text: str) -> Markup:
     attrs = _fallback_attrs(text)
     if not attrs:
         return html
-    return _note(context, text) + Markup(f'<span class="fallback"{attrs}>') + html + Markup("</span>")
+    return (
+        _note(context, text) + Markup(f'<span class="fallback"{attrs}>') + html + Markup("</span>")
+    )
 
 
 class PageRenderer:
     """Render the pages of one locale with its interface translations installed."""
 
-    def __init__(self, env: jinja2.Environment, config: Config, site: LocalizedSite,
-                 project_root: Path, report: Report) -> None:
+    def __init__(
+        self,
+        env: jinja2.Environment,
+        config: Config,
+        site: LocalizedSite,
+        project_root: Path,
+        report: Report,
+    ) -> None:
         self.env, self.config, self.site = env, config, site
         self.translations = ui_translations(project_root, site.locale.code, report)
 
@@ -108,4 +117,3 @@ class PageRenderer:
     def format_date(self, value: date) -> str:
         """Return a date written the way the locale writes it."""
         return format_date(value, format="long", locale=self.site.locale.code.replace("-", "_"))
-

@@ -47,9 +47,12 @@ class Deadline:
 
     amount: int = doc("How many units, a whole number.")
     unit: Literal["calendar-days", "working-days", "months"] = doc(
-        "calendar-days, working-days or months. Never guess: the facts sheet says which.")
+        "calendar-days, working-days or months. Never guess: the facts sheet says which."
+    )
     what: Plain = doc("What must happen within the limit, e.g. 'The court reviews your request'.")
-    counted_from: Plain = doc("The event the count starts from, e.g. 'the day the court receives it'.")
+    counted_from: Plain = doc(
+        "The event the count starts from, e.g. 'the day the court receives it'."
+    )
     who_acts: Plain = doc("Who must act: 'you', 'the court', 'the bank' ...")
     source: SourceRef = doc("The legal source of this deadline.")
     at: Location = internal_location()
@@ -59,10 +62,14 @@ class Deadline:
 class Step:
     """One numbered step of a guide."""
 
-    id: str = doc("Short stable id (lowercase, hyphens); keeps translations attached when steps move.")
+    id: str = doc(
+        "Short stable id (lowercase, hyphens); keeps translations attached when steps move."
+    )
     title: Plain = doc("The step as a short instruction, e.g. 'Ask the court to delete the entry'.")
     body: Markdown = doc("What to do and why, in plain words (Markdown).")
-    where: Markdown = doc("Where and how to do it: office, website, in person or by post.", default="")
+    where: Markdown = doc(
+        "Where and how to do it: office, website, in person or by post.", default=""
+    )
     documents: list[Plain] = doc("Documents to bring, printed as a checklist.", factory=list)
     deadlines: list[Deadline] = doc("Time limits that apply to this step.", factory=list)
     sources: list[SourceRef] = doc("Sources for the rules in this step.", factory=list)
@@ -105,11 +112,14 @@ class Review:
     """Who checked the law in a guide, and when it must be checked again."""
 
     reviewed: date = doc("Date the legal content was last checked (YYYY-MM-DD). Also the PDF date.")
-    review_by: date = doc("Date by which it must be checked again; after it the build warns readers.")
+    review_by: date = doc(
+        "Date by which it must be checked again; after it the build warns readers."
+    )
     reviewer: str = doc("Who reviewed it (name or role).")
     status: Literal["draft", "reviewed"] = doc("draft or reviewed.")
-    notes: list[str] = doc("Notes for reviewers: facts to re-check against official text.",
-                           factory=list)
+    notes: list[str] = doc(
+        "Notes for reviewers: facts to re-check against official text.", factory=list
+    )
     at: Location = internal_location()
 
 
@@ -143,7 +153,9 @@ class Source:
 
     title: Plain = doc("English (source-language) name of the instrument.")
     original_title: str = doc("Official name in the original language, never translated.")
-    issuer: Plain = doc("Who issued it, and its number, e.g. 'Supreme People's Court, Fa Shi [2017] No. 7'.")
+    issuer: Plain = doc(
+        "Who issued it, and its number, e.g. 'Supreme People's Court, Fa Shi [2017] No. 7'."
+    )
     in_force: Plain = doc("When it took effect (and, if so, when it was repealed).")
     url: str = doc("Official web address, if any.", default="")
     at: Location = internal_location()

@@ -36,14 +36,19 @@ def check_catalog(catalog: Catalog, path: Path, report: Report) -> None:
     """Report broken entries of one catalog, and note when it is an unreviewed draft."""
     rel = report.relative(path)
     if is_draft(catalog):
-        report.note(Location(rel, 1, 1), "draft translation: needs review by a qualified translator")
+        report.note(
+            Location(rel, 1, 1), "draft translation: needs review by a qualified translator"
+        )
     for message in catalog:
         if not message.id or not message.string or message.fuzzy:
             continue
         for source, target in _pairs(message):
             for problem in compare(source, target):
-                report.error(Location(rel, message.lineno or 0, 1), problem,
-                             f"in entry {message.context or message.id!r}")
+                report.error(
+                    Location(rel, message.lineno or 0, 1),
+                    problem,
+                    f"in entry {message.context or message.id!r}",
+                )
 
 
 def _pairs(message: Message) -> list[tuple[str, str]]:
@@ -56,8 +61,11 @@ def _pairs(message: Message) -> list[tuple[str, str]]:
 def compare(source: str, target: str) -> list[str]:
     """Return what a translation broke compared with its source text."""
     problems = []
-    for name, pattern in (("placeholder", _BLANK), ("format placeholder", _PYFORMAT),
-                          ("link target", _LINK)):
+    for name, pattern in (
+        ("placeholder", _BLANK),
+        ("format placeholder", _PYFORMAT),
+        ("link target", _LINK),
+    ):
         missing = Counter(pattern.findall(source)) - Counter(pattern.findall(target))
         extra = Counter(pattern.findall(target)) - Counter(pattern.findall(source))
         for item in sorted(missing):
@@ -71,8 +79,10 @@ def compare(source: str, target: str) -> list[str]:
     if len(_BOLD.findall(target)) % 2:
         problems.append("unbalanced ** in the translation breaks the Markdown")
     if _list_items(source) != _list_items(target):
-        problems.append(f"the source has {_list_items(source)} list item(s), "
-                        f"the translation {_list_items(target)}")
+        problems.append(
+            f"the source has {_list_items(source)} list item(s), "
+            f"the translation {_list_items(target)}"
+        )
     return problems
 
 

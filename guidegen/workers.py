@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from typing import Callable, Iterable
 
 from .pipeline import Output, PdfJob
 
@@ -27,8 +27,11 @@ def render_job(job: PdfJob) -> Output:
     return Output(job.path, job.guide, job.locale, "pdf", data)
 
 
-def render_all(jobs: list[PdfJob], workers: int,
-               on_done: Callable[[PdfJob, Output | None, BaseException | None], None]) -> None:
+def render_all(
+    jobs: list[PdfJob],
+    workers: int,
+    on_done: Callable[[PdfJob, Output | None, BaseException | None], None],
+) -> None:
     """Render jobs, in worker processes when workers > 1, calling on_done for each result."""
     if workers <= 1 or len(jobs) <= 1:
         _warm_up()

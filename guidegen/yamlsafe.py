@@ -64,8 +64,11 @@ def read_text(path: Path, report: Report, max_bytes: int = MAX_BYTES) -> str | N
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            report.error(Location(rel, 1, 1), f"file is {size} bytes, over the limit of {max_bytes}",
-                         "split it into smaller files")
+            report.error(
+                Location(rel, 1, 1),
+                f"file is {size} bytes, over the limit of {max_bytes}",
+                "split it into smaller files",
+            )
             return None
         data = path.read_bytes()
     except OSError as exc:
@@ -76,8 +79,9 @@ def read_text(path: Path, report: Report, max_bytes: int = MAX_BYTES) -> str | N
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        report.error(Location(rel, line, column), "file is not valid UTF-8",
-                     "save it with UTF-8 encoding")
+        report.error(
+            Location(rel, line, column), "file is not valid UTF-8", "save it with UTF-8 encoding"
+        )
         return None
     return text.removeprefix("\ufeff")
 
@@ -96,8 +100,11 @@ def load_yaml(path: Path, report: Report) -> YamlDoc | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or "invalid YAML"
-        hint = "YAML indents with spaces, never tabs" if "\\t" in message or "\t" in message else (
-            "check the indentation and quoting around this place")
+        hint = (
+            "YAML indents with spaces, never tabs"
+            if "\\t" in message or "\t" in message
+            else ("check the indentation and quoting around this place")
+        )
         report.error(_loc(rel, mark), f"YAML syntax error: {message}", hint)
         return None
     except yaml.YAMLError as exc:
@@ -132,16 +139,22 @@ class _Converter:
     def convert(self, node: yaml.Node, path: PathKey, depth: int) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise _LimitExceeded(node, f"document expands to more than {MAX_NODES} values",
-                                 "aliases (*name) may repeat anchors only a few times")
+            raise _LimitExceeded(
+                node,
+                f"document expands to more than {MAX_NODES} values",
+                "aliases (*name) may repeat anchors only a few times",
+            )
         if depth > MAX_DEPTH:
-            raise _LimitExceeded(node, f"nesting is deeper than {MAX_DEPTH} levels",
-                                 "flatten the structure")
+            raise _LimitExceeded(
+                node, f"nesting is deeper than {MAX_DEPTH} levels", "flatten the structure"
+            )
         self.doc.values_at.setdefault(path, _loc(self.doc.file, node.start_mark))
         if node.tag not in _PLAIN_TAGS:
-            self.report.error(_loc(self.doc.file, node.start_mark),
-                              f"tag {node.tag} is not allowed",
-                              "only plain YAML values are read; remove the '!' tag")
+            self.report.error(
+                _loc(self.doc.file, node.start_mark),
+                f"tag {node.tag} is not allowed",
+                "only plain YAML values are read; remove the '!' tag",
+            )
             return INVALID
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
@@ -150,28 +163,37 @@ class _Converter:
         try:
             return self.scalars.construct_object(node)
         except (yaml.YAMLError, ValueError) as exc:
-            self.report.error(_loc(self.doc.file, node.start_mark),
-                              f"cannot read value {node.value!r}: {exc}",
-                              "dates are written YYYY-MM-DD")
+            self.report.error(
+                _loc(self.doc.file, node.start_mark),
+                f"cannot read value {node.value!r}: {exc}",
+                "dates are written YYYY-MM-DD",
+            )
             return INVALID
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                self.report.error(_loc(self.doc.file, key_node.start_mark),
-                                  "merge keys (<<) are not allowed", "write the fields out")
+                self.report.error(
+                    _loc(self.doc.file, key_node.start_mark),
+                    "merge keys (<<) are not allowed",
+                    "write the fields out",
+                )
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
-                self.report.error(_loc(self.doc.file, key_node.start_mark),
-                                  "mapping keys must be plain names")
+                self.report.error(
+                    _loc(self.doc.file, key_node.start_mark), "mapping keys must be plain names"
+                )
                 continue
             key = key_node.value
             where = _loc(self.doc.file, key_node.start_mark)
             if key in result:
                 first = self.doc.keys_at[path + (key,)]
-                self.report.error(where, f"duplicate key '{key}'",
-                                  f"first defined at line {first.line}; remove one of them")
+                self.report.error(
+                    where,
+                    f"duplicate key '{key}'",
+                    f"first defined at line {first.line}; remove one of them",
+                )
                 continue
             self.doc.keys_at[path + (key,)] = where
             result[key] = self.convert(value_node, path + (key,), depth + 1)

@@ -15,7 +15,9 @@ def structure(pdf: pikepdf.Pdf) -> list[tuple[int, str, dict]]:
     def walk(node, depth):
         if isinstance(node, pikepdf.Dictionary):
             if "/S" in node:
-                found.append((depth, str(node.S), {k: node[k] for k in ("/Alt", "/Lang") if k in node}))
+                found.append(
+                    (depth, str(node.S), {k: node[k] for k in ("/Alt", "/Lang") if k in node})
+                )
             kids = node.get("/K")
             if isinstance(kids, pikepdf.Array):
                 for kid in kids:

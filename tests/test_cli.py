@@ -18,8 +18,9 @@ def _commands(group: click.Group, prefix=()):
             yield from _commands(command, prefix + (name,))
 
 
-@pytest.mark.parametrize("path,command", list(_commands(cli)), ids=lambda v: " ".join(v)
-                         if isinstance(v, tuple) else "")
+@pytest.mark.parametrize(
+    "path,command", list(_commands(cli)), ids=lambda v: " ".join(v) if isinstance(v, tuple) else ""
+)
 def test_every_command_and_option_has_help(path, command):
     assert command.help, f"{' '.join(path)} has no help text"
     for param in command.params:
@@ -43,8 +44,10 @@ def test_check_reports_problem_with_location_and_exit_one(tmp_project):
     guide.write_text(guide.read_text().replace("terms: [court-list]", "terms: [court-lists]"))
     result = CliRunner().invoke(cli, ["check", "--project", str(root)])
     assert result.exit_code == 1
-    assert ("content/guides/leave-list.yaml:54:9: error: unknown glossary term 'court-lists' "
-            "(did you mean 'court-list'?)") in result.output
+    assert (
+        "content/guides/leave-list.yaml:54:9: error: unknown glossary term 'court-lists' "
+        "(did you mean 'court-list'?)"
+    ) in result.output
     assert "Traceback" not in result.output
 
 
@@ -56,9 +59,16 @@ def test_check_json_lists_problems(tmp_project):
     assert result.exit_code == 1
     problems = json.loads(result.output)["problems"]
     errors = [p for p in problems if p["severity"] == "error"]
-    assert errors == [{"severity": "error", "message": "unknown field 'author' in guide",
-                       "hint": errors[0]["hint"], "path": "content/guides/leave-list.yaml",
-                       "line": 3, "column": 1}]
+    assert errors == [
+        {
+            "severity": "error",
+            "message": "unknown field 'author' in guide",
+            "hint": errors[0]["hint"],
+            "path": "content/guides/leave-list.yaml",
+            "line": 3,
+            "column": 1,
+        }
+    ]
 
 
 def test_bad_usage_exits_two(tmp_project):
@@ -74,8 +84,9 @@ def test_missing_config_is_a_clear_error(tmp_path):
 
 def test_build_unknown_guide_is_an_error(tmp_project):
     root = tmp_project()
-    result = CliRunner().invoke(cli, ["build", "--project", str(root), "--guide", "nope",
-                                      "--format", "html"])
+    result = CliRunner().invoke(
+        cli, ["build", "--project", str(root), "--guide", "nope", "--format", "html"]
+    )
     assert result.exit_code == 1
     assert "unknown guide 'nope'" in result.output
 

@@ -31,13 +31,19 @@ def test_status_json_shape_and_counts(tmp_project):
     status = _status(tmp_project())
     assert status["source_locale"] == "en"
     assert status["locales"]["zh-Hans"]["guides"]["leave-list"] == {
-        "total": 28, "translated": 21, "outdated": 1, "missing": 6}
+        "total": 28,
+        "translated": 21,
+        "outdated": 1,
+        "missing": 6,
+    }
 
 
 def test_editing_one_passage_makes_exactly_that_entry_fuzzy(tmp_project):
     root = tmp_project()
     guide = root / "content/guides/leave-list.yaml"
-    guide.write_text(guide.read_text().replace('title: "Ask the court"', 'title: "Ask the court in writing"'))
+    guide.write_text(
+        guide.read_text().replace('title: "Ask the court"', 'title: "Ask the court in writing"')
+    )
     before = {m.context: (m.string, m.fuzzy) for m in _catalog(root) if m.id}
 
     result = CliRunner().invoke(cli, ["i18n", "update", "--project", str(root)])
@@ -48,7 +54,9 @@ def test_editing_one_passage_makes_exactly_that_entry_fuzzy(tmp_project):
     assert changed == {"leave-list|steps.ask.title"}
     entry = next(m for m in after if m.context == "leave-list|steps.ask.title")
     assert entry.fuzzy and entry.string == "向法院提出申请"
-    assert '#| msgid "Ask the court"\nmsgctxt "leave-list|steps.ask.title"' in (root / PO).read_text()
+    assert (
+        '#| msgid "Ask the court"\nmsgctxt "leave-list|steps.ask.title"' in (root / PO).read_text()
+    )
     counts = _status(root)["locales"]["zh-Hans"]["guides"]["leave-list"]
     assert counts == {"total": 28, "translated": 20, "outdated": 2, "missing": 6}
 
@@ -65,8 +73,10 @@ def test_update_is_idempotent(tmp_project):
 def test_removed_passage_becomes_obsolete_and_new_one_is_empty(tmp_project):
     root = tmp_project()
     guide = root / "content/guides/leave-list.yaml"
-    text = guide.read_text().replace('  - question: "Is it free?"\n    answer: "Yes."\n',
-                                     '  - question: "How long does it take?"\n    answer: "3 working days."\n')
+    text = guide.read_text().replace(
+        '  - question: "Is it free?"\n    answer: "Yes."\n',
+        '  - question: "How long does it take?"\n    answer: "3 working days."\n',
+    )
     guide.write_text(text)
     CliRunner().invoke(cli, ["i18n", "update", "--project", str(root)])
     catalog = _catalog(root)
@@ -103,8 +113,11 @@ def test_init_rejects_unknown_and_existing_locales(tmp_project):
 def test_show_outdated_option_shows_old_translation_with_notice(tmp_project):
     root = tmp_project()
     config = root / "guidegen.yaml"
-    config.write_text(config.read_text().replace("font_package: fonts-noto-cjk",
-                                                 "font_package: fonts-noto-cjk\n    show_outdated: true"))
+    config.write_text(
+        config.read_text().replace(
+            "font_package: fonts-noto-cjk", "font_package: fonts-noto-cjk\n    show_outdated: true"
+        )
+    )
     out = root / "build"
     build(BuildOptions(project=root, out=out, locales=("zh-Hans",), jobs=1))
     html = (out / "site/zh-Hans/leave-list/index.html").read_text()
@@ -117,10 +130,17 @@ def test_show_outdated_option_shows_old_translation_with_notice(tmp_project):
 def test_guide_below_threshold_is_listed_not_built(tmp_project):
     root = tmp_project()
     config = root / "guidegen.yaml"
-    config.write_text(config.read_text().replace("font_package: fonts-noto-cjk",
-                                                 "font_package: fonts-noto-cjk\n    publish_threshold: 0.9"))
+    config.write_text(
+        config.read_text().replace(
+            "font_package: fonts-noto-cjk",
+            "font_package: fonts-noto-cjk\n    publish_threshold: 0.9",
+        )
+    )
     out = root / "build"
     build(BuildOptions(project=root, out=out, locales=("zh-Hans",), formats="html"))
     assert not (out / "site/zh-Hans/leave-list").exists()
     index = (out / "site/zh-Hans/index.html").read_text()
-    assert 'href="../en/leave-list/index.html" lang="en" hreflang="en" dir="ltr">Leaving the list</a>' in index
+    assert (
+        'href="../en/leave-list/index.html" lang="en" hreflang="en" dir="ltr">Leaving the list</a>'
+        in index
+    )

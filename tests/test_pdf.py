@@ -7,8 +7,12 @@ import pytest
 
 from .pdf_facts import outline_titles, page_texts, structure
 
-PDFS = [("en", "leave-list.en.pdf"), ("en", "leave-list.en.large.pdf"),
-        ("zh-Hans", "leave-list.zh-Hans.pdf"), ("zh-Hans", "leave-list.zh-Hans.large.pdf")]
+PDFS = [
+    ("en", "leave-list.en.pdf"),
+    ("en", "leave-list.en.large.pdf"),
+    ("zh-Hans", "leave-list.zh-Hans.pdf"),
+    ("zh-Hans", "leave-list.zh-Hans.large.pdf"),
+]
 
 
 @pytest.fixture(params=PDFS, ids=[p[1] for p in PDFS])
@@ -36,11 +40,12 @@ def test_structure_has_one_h1_ordered_headings_lists_and_figure_alt(pdf_file):
     kinds = [kind for _, kind, _ in tree]
     assert kinds.count("/H1") == 1
     levels = [int(k[2]) for k in kinds if k in ("/H1", "/H2", "/H3", "/H4")]
-    assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
+    assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
     assert "/L" in kinds and "/LI" in kinds
     figures = [attrs for _, kind, attrs in tree if kind == "/Figure"]
-    assert figures and all(str(f.get("/Alt", "")).startswith(("QR code", "二维码")) or f.get("/Alt")
-                           for f in figures)
+    assert figures and all(
+        str(f.get("/Alt", "")).startswith(("QR code", "二维码")) or f.get("/Alt") for f in figures
+    )
 
 
 def test_outline_follows_headings(pdf_file):
@@ -64,8 +69,10 @@ def test_text_extracts_in_the_right_script_with_footer_on_every_page(pdf_file):
         assert "退出名单" in text and "向法院提出申请" in text
     assert "Ask the court" in text or "向法院提出申请" in text
     for number, page in enumerate(pages, 1):
-        footer = {"en": f"Page {number} of {len(pages)}",
-                  "zh-Hans": f"第{number}页，共{len(pages)}页"}[locale]
+        footer = {
+            "en": f"Page {number} of {len(pages)}",
+            "zh-Hans": f"第{number}页，共{len(pages)}页",
+        }[locale]
         assert footer in page.replace("\n", " "), f"page {number} lacks its footer"
 
 
@@ -87,9 +94,14 @@ def test_large_print_uses_bigger_type(tiny_build):
 def test_chinese_pdf_names_the_simplified_chinese_font(tiny_build):
     path = tiny_build / "site" / "zh-Hans" / "leave-list" / "leave-list.zh-Hans.pdf"
     with pikepdf.open(path) as pdf:
-        fonts = {str(font.get("/BaseFont", "")) for page in pdf.pages
-                 for font in page.Resources.get("/Font", {}).values()}
-    assert any("NotoSansCJKsc" in name or "NotoSansCJKSC" in name.replace("-", "") for name in fonts), fonts
+        fonts = {
+            str(font.get("/BaseFont", ""))
+            for page in pdf.pages
+            for font in page.Resources.get("/Font", {}).values()
+        }
+    assert any(
+        "NotoSansCJKsc" in name or "NotoSansCJKSC" in name.replace("-", "") for name in fonts
+    ), fonts
 
 
 def test_fallback_passages_and_original_terms_carry_lang_in_structure(tiny_build):

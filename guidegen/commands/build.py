@@ -13,11 +13,20 @@ from ..loader import Project, load_project
 from ..localize import LocalizedSite, localize_site
 from ..output import ManifestEntry, entry_for, read_manifest, write_atomic, write_manifest
 from ..pdf import require_font
-from ..pipeline import (SITE_DIR, Output, PdfJob, pdf_jobs, render_guide_page, render_language_page,
-                        render_locale_index, theme_assets)
+from ..pipeline import (
+    SITE_DIR,
+    Output,
+    PdfJob,
+    pdf_jobs,
+    render_guide_page,
+    render_language_page,
+    render_locale_index,
+    theme_assets,
+)
 from ..problems import Report
-from ..translation_checks import check_translations
+from ..readability import check_readability
 from ..render import PageRenderer, make_environment
+from ..translation_checks import check_translations
 from ..workers import render_all
 
 logger = logging.getLogger(__name__)
@@ -72,27 +81,37 @@ def load_and_validate(options: BuildOptions, report: Report) -> Project:
     project = load_project(options.project, report)
     fail_on_problems(report, options.strict)
     check_translations(project, report)
+    check_readability(project, report)
     unknown_locales = sorted(set(options.locales) - set(project.config.codes))
     unknown_guides = sorted(set(options.guides) - set(project.guides))
     if unknown_locales or unknown_guides:
-        raise BuildError("unknown " + ", ".join(
-            [f"locale '{c}'" for c in unknown_locales] + [f"guide '{g}'" for g in unknown_guides]))
+        raise BuildError(
+            "unknown "
+            + ", ".join(
+                [f"locale '{c}'" for c in unknown_locales]
+                + [f"guide '{g}'" for g in unknown_guides]
+            )
+        )
     return project
 
 
 def fail_on_problems(report: Report, strict: bool) -> None:
     """Log warnings; raise ContentError listing every problem when the input is not usable."""
     if report.failed(strict):
-        raise ContentError(report.as_text() + f"\n{len(report.errors)} error(s), "
-                           f"{len(report.warnings)} warning(s)")
+        raise ContentError(
+            report.as_text() + f"\n{len(report.errors)} error(s), {len(report.warnings)} warning(s)"
+        )
     for problem in report.warnings:
         logger.warning("%s", problem)
 
 
-def resolve_translations(project: Project, options: BuildOptions,
-                         report: Report) -> dict[str, LocalizedSite]:
+def resolve_translations(
+    project: Project, options: BuildOptions, report: Report
+) -> dict[str, LocalizedSite]:
     """Return each locale's localized view (all locales, so pages can link to each other)."""
-    return {locale.code: localize_site(project, locale, report) for locale in project.config.locales}
+    return {
+        locale.code: localize_site(project, locale, report) for locale in project.config.locales
+    }
 
 
 def _selected(options: BuildOptions, sites: dict[str, LocalizedSite]):
@@ -104,14 +123,17 @@ def _selected(options: BuildOptions, sites: dict[str, LocalizedSite]):
                 yield site, guide_id
 
 
-def render_html(project: Project, sites: dict[str, LocalizedSite], options: BuildOptions,
-                report: Report) -> list[Output]:
+def render_html(
+    project: Project, sites: dict[str, LocalizedSite], options: BuildOptions, report: Report
+) -> list[Output]:
     """Render every selected HTML page into memory."""
     env = make_environment(project.root)
     paper = options.paper or project.config.paper
     with_pdfs = options.formats in ("pdf", "all")
-    renderers = {code: PageRenderer(env, project.config, site, project.root, report)
-                 for code, site in sites.items()}
+    renderers = {
+        code: PageRenderer(env, project.config, site, project.root, report)
+        for code, site in sites.items()
+    }
     outputs: list[Output] = []
     if options.formats in ("html", "all"):
         outputs.append(render_language_page(renderers[project.config.source_locale]))
@@ -120,8 +142,11 @@ def render_html(project: Project, sites: dict[str, LocalizedSite], options: Buil
             if not options.locales or code in options.locales:
                 outputs.append(render_locale_index(renderers[code], project, site))
         for site, guide_id in _selected(options, sites):
-            outputs.append(render_guide_page(renderers[site.locale.code], project, sites, site,
-                                             guide_id, paper, with_pdfs))
+            outputs.append(
+                render_guide_page(
+                    renderers[site.locale.code], project, sites, site, guide_id, paper, with_pdfs
+                )
+            )
     return outputs
 
 
@@ -131,8 +156,9 @@ def check_fonts(project: Project, sites: dict[str, LocalizedSite]) -> None:
         require_font(site.locale.font, site.locale.font_package, site.locale.code)
 
 
-def render_pdfs(project: Project, sites: dict[str, LocalizedSite], options: BuildOptions,
-                result: BuildResult) -> list[Output]:
+def render_pdfs(
+    project: Project, sites: dict[str, LocalizedSite], options: BuildOptions, result: BuildResult
+) -> list[Output]:
     """Render every selected PDF, in parallel worker processes."""
     env = make_environment(project.root)
     paper = options.paper or project.config.paper
@@ -161,7 +187,8 @@ def write_outputs(out: Path, outputs: list[Output], result: BuildResult) -> None
     for output in sorted(outputs, key=lambda o: o.path):
         target = site_root / output.path
         write_atomic(target, output.data)
-        entries[output.path] = entry_for(site_root, target, output.guide, output.locale,
-                                         output.format, output.data)
+        entries[output.path] = entry_for(
+            site_root, target, output.guide, output.locale, output.format, output.data
+        )
         result.written.append(output.path)
     write_manifest(out, {k: v for k, v in entries.items() if (site_root / k).is_file()})

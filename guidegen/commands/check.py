@@ -7,6 +7,7 @@ from pathlib import Path
 from ..loader import load_project
 from ..localize import localize_site
 from ..problems import Report
+from ..readability import check_readability
 from ..translation_checks import check_translations
 
 
@@ -19,6 +20,7 @@ def check(project_dir: Path) -> Report:
     for locale in project.config.locales:
         localize_site(project, locale, report)
     check_translations(project, report)
+    check_readability(project, report)
     review_notes(project, report)
     return report
 

@@ -9,8 +9,18 @@ from babel import Locale
 
 from ..config import CONFIG_FILE
 from ..errors import ConfigError, ContentError
-from ..i18n import (SHARED, UI, catalog_path, guide_passages, merge_passages, new_catalog,
-                    read_catalog, shared_passages, ui_template, write_catalog)
+from ..i18n import (
+    SHARED,
+    UI,
+    catalog_path,
+    guide_passages,
+    merge_passages,
+    new_catalog,
+    read_catalog,
+    shared_passages,
+    ui_template,
+    write_catalog,
+)
 from ..loader import Project, load_project
 from ..localize import make_lookup
 from ..output import write_atomic
@@ -49,8 +59,11 @@ def _update_locale(project: Project, code: str, report: Report) -> list[Path]:
             written.append(path)
     path = catalog_path(project.root, code, UI)
     catalog = read_catalog(path, code, report) or new_catalog(code, UI)
-    catalog.update(ui_template(template_dirs(project.root)), update_header_comment=False,
-                   update_creation_date=False)
+    catalog.update(
+        ui_template(template_dirs(project.root)),
+        update_header_comment=False,
+        update_creation_date=False,
+    )
     if write_catalog(path, catalog):
         written.append(path)
     return written
@@ -60,12 +73,16 @@ def init(project_dir: Path, code: str) -> list[Path]:
     """Create a new locale: register it in guidegen.yaml and write its empty catalogs."""
     project, _ = _load(project_dir)
     if code in project.config.codes:
-        raise ConfigError(f"{CONFIG_FILE}: locale '{code}' already exists (use 'guidegen i18n update')")
+        raise ConfigError(
+            f"{CONFIG_FILE}: locale '{code}' already exists (use 'guidegen i18n update')"
+        )
     try:
         locale = Locale.parse(code, sep="-")
     except (ValueError, Exception) as exc:
-        raise ConfigError(f"unknown locale code '{code}': {exc} "
-                          "(use a BCP 47 code such as 'vi', 'ug' or 'zh-Hant')") from exc
+        raise ConfigError(
+            f"unknown locale code '{code}': {exc} "
+            "(use a BCP 47 code such as 'vi', 'ug' or 'zh-Hant')"
+        ) from exc
     _register_locale(project.root / CONFIG_FILE, code, locale)
     return update(project_dir, (code,))
 
@@ -73,18 +90,28 @@ def init(project_dir: Path, code: str) -> list[Path]:
 def _register_locale(config_path: Path, code: str, locale: Locale) -> None:
     """Append the locale to guidegen.yaml's locales list, keeping the file's comments."""
     direction = "rtl" if locale.text_direction == "rtl" else "ltr"
-    font, package = ("Noto Naskh Arabic", "fonts-noto-core") if direction == "rtl" else (
-        ("Noto Sans CJK SC", "fonts-noto-cjk") if locale.language in ("zh", "ja", "ko")
-        else ("Noto Sans", "fonts-noto-core"))
+    font, package = (
+        ("Noto Naskh Arabic", "fonts-noto-core")
+        if direction == "rtl"
+        else (
+            ("Noto Sans CJK SC", "fonts-noto-cjk")
+            if locale.language in ("zh", "ja", "ko")
+            else ("Noto Sans", "fonts-noto-core")
+        )
+    )
     name = locale.get_display_name(locale) or code
-    entry = (f"  - code: {code}\n    name: \"{name}\"\n    dir: {direction}\n"
-             f"    font: {font}\n    font_package: {package}\n")
+    entry = (
+        f'  - code: {code}\n    name: "{name}"\n    dir: {direction}\n'
+        f"    font: {font}\n    font_package: {package}\n"
+    )
     text = config_path.read_text("utf-8")
     match = re.search(r"^locales:\s*\n((?:[ \t]+.*\n|\s*\n)*)", text, re.MULTILINE)
     if match is None:
         raise ConfigError(f"{CONFIG_FILE}: no 'locales:' list to add '{code}' to")
     block = match.group(0).rstrip("\n") + "\n"
-    write_atomic(config_path, (text[:match.start()] + block + entry + text[match.end():]).encode())
+    write_atomic(
+        config_path, (text[: match.start()] + block + entry + text[match.end() :]).encode()
+    )
 
 
 def status(project_dir: Path) -> dict:

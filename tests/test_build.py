@@ -1,0 +1,154 @@
+"""Build behaviour: manifest, determinism, atomic writes, --keep-going, sandboxed fetching."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import socket
+
+import pytest
+from click.testing import CliRunner
+
+import guidegen.workers
+from guidegen.__main__ import cli
+from guidegen.commands.build import BuildOptions, build
+from guidegen.errors import BuildError
+from guidegen.pdf import FetchRefused, make_fetcher
+
+
+def test_manifest_lists_every_output_with_hash_and_size(tiny_build):
+    manifest = json.loads((tiny_build / "manifest.json").read_text())["files"]
+    paths = [row["path"] for row in manifest]
+    assert paths == sorted(paths)
+    on_disk = sorted(
+        p.relative_to(tiny_build / "site").as_posix()
+        for p in (tiny_build / "site").rglob("*")
+        if p.is_file()
+    )
+    assert paths == on_disk
+    for row in manifest:
+        data = (tiny_build / "site" / row["path"]).read_bytes()
+        assert row["sha256"] == hashlib.sha256(data).hexdigest() and row["bytes"] == len(data)
+    pdf = next(r for r in manifest if r["path"] == "zh-Hans/leave-list/leave-list.zh-Hans.pdf")
+    assert (pdf["guide"], pdf["locale"], pdf["format"]) == ("leave-list", "zh-Hans", "pdf")
+
+
+def test_two_builds_are_byte_identical_serial_and_parallel(tmp_project, tiny_build):
+    root = tmp_project()
+    build(BuildOptions(project=root, out=root / "build", jobs=1))
+    first = (root / "build" / "manifest.json").read_bytes()
+    assert first == (tiny_build / "manifest.json").read_bytes()  # tiny_build ran with -j 2
+
+
+def test_failed_render_leaves_previous_outputs_intact(tmp_project, monkeypatch):
+    root = tmp_project()
+    out = root / "build"
+    build(BuildOptions(project=root, out=out, locales=("en",), jobs=1))
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    guide = root / "content/guides/leave-list.yaml"
+    guide.write_text(guide.read_text().replace("Leaving the list", "Leaving the list, new edition"))
+    calls = []
+    real = guidegen.workers.render_job
+
+    def fail_on_second(job):
+        calls.append(job.path)
+        if len(calls) == 2:
+            raise RuntimeError("disk on fire")
+        return real(job)
+
+    monkeypatch.setattr(guidegen.workers, "render_job", fail_on_second)
+    with pytest.raises(BuildError, match="disk on fire"):
+        build(BuildOptions(project=root, out=out, locales=("en",), jobs=1))
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before  # nothing half-written, nothing replaced, no temporary files left
+
+
+def test_keep_going_builds_the_rest_and_exits_one(tmp_project, monkeypatch):
+    root = tmp_project()
+    real = guidegen.workers.render_job
+
+    def fail_large(job):
+        if job.path.endswith(".large.pdf"):
+            raise RuntimeError("out of paper")
+        return real(job)
+
+    monkeypatch.setattr(guidegen.workers, "render_job", fail_large)
+    result = CliRunner().invoke(
+        cli, ["build", "--project", str(root), "--locale", "en", "-j", "1", "--keep-going"]
+    )
+    assert result.exit_code == 1
+    assert "en/leave-list/leave-list.en.large.pdf: RuntimeError: out of paper" in result.output
+    assert (root / "build/site/en/leave-list/leave-list.en.pdf").is_file()
+    assert not (root / "build/site/en/leave-list/leave-list.en.large.pdf").exists()
+
+
+def test_fetcher_serves_assets_and_refuses_everything_else(tmp_path):
+    assets = tmp_path / "assets"
+    assets.mkdir()
+    (assets / "a.css").write_text("p {}")
+    (tmp_path / "secret.txt").write_text("secret")
+    fetcher = make_fetcher([assets], {"guidegen-memory:qr.svg": b"<svg/>"})
+    assert fetcher.fetch((assets / "a.css").as_uri()).read() == b"p {}"
+    assert fetcher.fetch("guidegen-memory:qr.svg").read() == b"<svg/>"
+    for url in [
+        (tmp_path / "secret.txt").as_uri(),
+        (assets / ".." / "secret.txt").as_uri(),
+        "file:///etc/passwd",
+        "file:///dev/zero",
+        "http://127.0.0.1/x.css",
+        "https://example.org/font.woff2",
+        "ftp://example.org/x",
+        "data:text/css,p{}",
+        "file://evil.example/share/x.css",
+        "guidegen-memory:other.svg",
+    ]:
+        with pytest.raises((FetchRefused, ValueError)):
+            fetcher.fetch(url)
+
+
+def test_hostile_build_opens_no_connection(tmp_project, monkeypatch):
+    hostile = (
+        'Look <img src="http://127.0.0.1:9/x.png"> <link rel="attachment" href="http://127.0.0.1:9/a">\n\n'
+        "<style>@import url(http://127.0.0.1:9/x.css); p { background: url(http://127.0.0.1:9/b.png) }</style>"
+        '<iframe src="http://127.0.0.1:9/"></iframe> <object data="file:///etc/passwd"></object>'
+    )
+    # A project stylesheet that asks for remote and local files reaches WeasyPrint unsanitised:
+    # only the fetcher stands between it and the network.
+    css = (
+        "@import url(http://127.0.0.1:9/x.css);\n"
+        "body { background: url(http://127.0.0.1:9/b.png); }\n"
+        "h1 { background: url(file:///etc/hostname); }\n"
+    )
+    root = tmp_project(files={"templates/pdf.css": css})
+    guide = root / "content/guides/leave-list.yaml"
+    guide.write_text(
+        guide.read_text().replace(
+            'what_next: "The court tells the banks."', f"what_next: {json.dumps(hostile)}"
+        )
+    )
+    attempts = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args)
+        raise AssertionError(f"network connection attempted: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    build(BuildOptions(project=root, out=root / "build", locales=("en",), jobs=1))
+    assert attempts == []
+    html = (root / "build/site/en/leave-list/index.html").read_text()
+    for construct in ("<img", "<style>@import", "<iframe", "<object", "127.0.0.1"):
+        assert construct not in html
+
+
+def test_project_templates_override_builtin_ones(tmp_project):
+    from guidegen.pipeline import find_template_file
+    from guidegen.render import BUILTIN_TEMPLATES, make_environment
+
+    root = tmp_project(files={"templates/index.html": "{{ site.title }} custom"})
+    env = make_environment(root)
+    assert env.get_template("index.html").filename == str(root / "templates" / "index.html")
+    assert env.get_template("guide.html").filename == str(BUILTIN_TEMPLATES / "guide.html")
+    assert find_template_file(root, "style.css") == BUILTIN_TEMPLATES / "style.css"

@@ -1,0 +1,135 @@
+"""The Markdown sanitiser: nothing active survives, whatever the input."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from guidegen.markup import render_markdown
+
+HOSTILE = [
+    ("<script>alert(1)</script>", "<script"),
+    ("<style>p{}</style>", "<style"),
+    ('<iframe src="https://e.org"></iframe>', "<iframe"),
+    ('<link rel="stylesheet" href="https://e.org/x.css">', "<link"),
+    ('<p onclick="alert(1)">x</p>', "onclick"),
+    ('<a href="#" onmouseover="x()">x</a>', "onmouseover"),
+    ('<span style="color:red">x</span>', "style="),
+    ("[x](javascript:alert(1))", "javascript:"),
+    ("[x](JaVaScRiPt:alert(1))", "javascript:"),
+    ("[x](data:text/html;base64,PHNjcmlwdD4=)", "data:"),
+    ("[x](file:///etc/passwd)", "file:"),
+    ("[x](../../../etc/passwd)", "../"),
+    ("[x](/etc/passwd)", 'href="/etc'),
+    ("![x](https://e.org/track.png)", "<img"),
+    ('<img src=x onerror="alert(1)">', "onerror"),
+    ("<svg><script>alert(1)</script></svg>", "<svg"),
+    ('<form action="https://e.org"><input></form>', "<form"),
+    ("<object data=x></object><embed src=x>", "<object"),
+    ('<meta http-equiv="refresh" content="0;url=https://e.org">', "<meta"),
+    ("<base href='https://e.org/'>", "<base"),
+]
+
+
+@pytest.mark.parametrize("source,forbidden", HOSTILE)
+def test_hostile_markdown_is_neutralised(source, forbidden):
+    html = render_markdown(source)
+    assert forbidden.lower() not in html.lower(), html
+
+
+def test_allowed_markdown_survives():
+    html = render_markdown(
+        "**Bold**, *em*, [help](https://12348.gov.cn), [call](tel:12348)\n\n- a\n- b"
+    )
+    assert "<strong>Bold</strong>" in html and "<em>em</em>" in html
+    assert '<a href="https://12348.gov.cn" rel="noopener noreferrer">help</a>' in html
+    assert '<a href="tel:12348" rel="noopener noreferrer">call</a>' in html
+    assert "<ul>\n<li>a</li>\n<li>b</li>\n</ul>" in html
+
+
+_ACTIVE_TAGS = {
+    "script",
+    "style",
+    "iframe",
+    "img",
+    "link",
+    "object",
+    "embed",
+    "svg",
+    "form",
+    "meta",
+    "base",
+    "input",
+}
+
+
+class _Elements(HTMLParser):
+    """Collect every element with its attributes, the way a browser would parse them."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, attrs))
+
+
+def _dangers(html: str) -> list[str]:
+    problems = []
+    for tag, attrs in _Elements(html).found:
+        if tag in _ACTIVE_TAGS:
+            problems.append(f"<{tag}>")
+        for name, value in attrs:
+            if name.startswith("on") or name == "style":
+                problems.append(f"{tag} {name}=")
+            if (
+                name in ("href", "src")
+                and value
+                and re.sub(r"\s", "", value)
+                .lower()
+                .startswith(("javascript:", "data:", "file:", "vbscript:"))
+            ):
+                problems.append(f"{tag} {name}={value}")
+    return problems
+
+
+_PIECES = st.sampled_from(
+    [
+        "<script>",
+        "</script>",
+        "<a href='",
+        "javascript:",
+        "jav&#x61;script:",
+        "' onclick='x()'>",
+        "<img src=x onerror=y>",
+        "[l](",
+        ")",
+        "**",
+        "\n\n",
+        "<style>",
+        "<svg onload=z>",
+        "&lt;script&gt;",
+        "<",
+        ">",
+        '"',
+        "'",
+        "<iframe",
+        "data:",
+        "  ",
+        "- ",
+        "`",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_PIECES, st.text(max_size=8)), max_size=30).map("".join))
+def test_no_input_produces_active_content(source):
+    html = render_markdown(source)
+    assert _dangers(html) == [], html
