@@ -179,6 +179,18 @@ def i18n_status_command(project: Path, output_format: str) -> None:
             )
 
 
+@cli.command("serve")
+@PROJECT
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on localhost.")
+@click.option("--pdf", "with_pdf", is_flag=True, help="Also build the PDFs on every change.")
+def serve_command(project: Path, port: int, with_pdf: bool) -> None:
+    """Preview the site on localhost; rebuild and reload when a YAML, PO or template file changes."""
+    from .commands.serve import serve
+
+    serve(project, port, with_pdf)
+
+
 @cli.command("docs")
 @click.option(
     "--out",
