@@ -20,6 +20,16 @@ PROJECT = click.option(
 STRICT = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 
 
+def _parse_shard(ctx, param, value: str) -> tuple[int, int]:
+    try:
+        index, count = (int(part) for part in value.split("/"))
+    except ValueError:
+        raise click.BadParameter("write it as K/N, e.g. 2/4") from None
+    if not 1 <= index <= count:
+        raise click.BadParameter("K must be between 1 and N")
+    return index, count
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="guidegen")
 @click.option("-v", "--verbose", is_flag=True, help="Log more detail.")
@@ -69,26 +79,29 @@ def cli(verbose: bool) -> None:
 @click.option(
     "--keep-going", is_flag=True, help="Build every guide that can be built; exit 1 if any failed."
 )
+@click.option("--force", is_flag=True, help="Rebuild everything, even outputs that are up to date.")
+@click.option(
+    "--shard",
+    callback=_parse_shard,
+    default="1/1",
+    show_default=True,
+    help="Build only the K-th of N deterministic slices of the guides (K/N).",
+)
 def build_command(
-    project: Path, out: Path | None, locales, guides, formats, paper, jobs, strict, keep_going
+    project: Path, out: Path | None, locales, guides, formats, paper, jobs, strict, keep_going,
+    force, shard,
 ) -> None:
     """Build the site: HTML pages and PDFs for every guide and locale."""
     from .commands.build import BuildOptions, build
+    from .progress import Progress
 
-    result = build(
-        BuildOptions(
-            project,
-            out or project / "build",
-            locales,
-            guides,
-            formats,
-            jobs,
-            strict,
-            keep_going,
-            paper,
-        )
-    )
-    click.echo(f"built {len(result.written)} file(s) in {result.seconds:.1f} s", err=True)
+    options = BuildOptions(project, out or project / "build", locales, guides, formats, jobs,
+                           strict, keep_going, paper, force, shard)
+    with Progress() as progress:
+        result = build(options, progress)
+    for problem in result.report.warnings:
+        click.echo(str(problem), err=True)
+    click.echo(result.summary(), err=True)
 
 
 @cli.command("check")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
+from .cache import BuildCache, Hasher
 from .config import LocaleConfig
 from .i18n import SHARED, Coverage, Lookup, catalog_path, guide_passages, read_catalog
-from .loader import Project
+from .loader import GUIDES_DIR, Project
 from .passages import Passage, map_passages
 from .problems import Report
 from .schema import Guide
@@ -23,7 +23,6 @@ class LocalizedSite:
     sources: dict = field(default_factory=dict)
     terms: dict = field(default_factory=dict)
     contacts: dict = field(default_factory=dict)
-    coverage: dict[str, Coverage] = field(default_factory=dict)
     unpublished: list[str] = field(default_factory=list)
 
 
@@ -43,8 +42,32 @@ def make_lookup(
     return Lookup(locale.code, locale.dir, source.code, source.dir, locale.show_outdated, catalogs)
 
 
-def localize_site(project: Project, locale: LocaleConfig, report: Report) -> LocalizedSite:
-    """Return one locale's view of the whole project."""
+def guide_coverage(project: Project, locale: LocaleConfig, guide_id: str, report: Report,
+                   cache: BuildCache | None = None, hasher: Hasher | None = None) -> Coverage:
+    """Return how much of a guide is translated; cached by the hashes of its YAML and PO file."""
+    cache, hasher = cache or BuildCache(), hasher or Hasher()
+    key = ":".join([locale.code, hasher.file(project.root / GUIDES_DIR / f"{guide_id}.yaml"),
+                    hasher.file(catalog_path(project.root, locale.code, guide_id))])
+    if key not in cache.coverage:
+        lookup = make_lookup(project, locale, [guide_id], report)
+        cache.coverage[key] = list(lookup.coverage(guide_passages(project.guides[guide_id]))
+                                   .as_dict().values())
+    return Coverage(*cache.coverage[key])
+
+
+def published_guides(project: Project, locale: LocaleConfig, report: Report,
+                     cache: BuildCache | None = None, hasher: Hasher | None = None) -> list[str]:
+    """Return the guides translated enough to be published in a locale, in id order."""
+    return [guide_id for guide_id in project.guides
+            if guide_coverage(project, locale, guide_id, report, cache, hasher).ratio
+            >= locale.publish_threshold]
+
+
+def localize_site(project: Project, locale: LocaleConfig, report: Report,
+                  published: list[str] | None = None) -> LocalizedSite:
+    """Return one locale's view of the project: shared content and the published guides."""
+    if published is None:
+        published = published_guides(project, locale, report)
     shared = make_lookup(project, locale, [SHARED], report)
     site = LocalizedSite(locale, shared.passage("site|title", project.config.title))
     for owner, table, target in (
@@ -55,11 +78,10 @@ def localize_site(project: Project, locale: LocaleConfig, report: Report) -> Loc
         for key, entry in table.items():
             target[key] = map_passages(entry, f"{owner}|{key}", shared.passage)
     for guide_id, guide in project.guides.items():
-        lookup = make_lookup(project, locale, [guide_id], report)
-        site.coverage[guide_id] = lookup.coverage(guide_passages(guide))
-        if site.coverage[guide_id].ratio < locale.publish_threshold:
+        if guide_id not in published:
             site.unpublished.append(guide_id)
             continue
+        lookup = make_lookup(project, locale, [guide_id], report)
         site.guides[guide_id] = map_passages(guide, guide_id, lookup.passage)
     return site
 
@@ -68,7 +90,3 @@ def source_title(project: Project, guide_id: str) -> Passage:
     """Return a guide's title in the source language, for links to it from other locales."""
     source = project.config.locale(project.config.source_locale)
     return Passage(project.guides[guide_id].title, source.code, source.dir)
-
-
-def locales_root(project: Project) -> Path:
-    return project.root / "content" / "locales"

@@ -102,12 +102,9 @@ def render_locale_index(renderer: PageRenderer, project: Project, site: Localize
     )
 
 
-def _translations(project: Project, sites: dict[str, LocalizedSite], guide_id: str, code: str):
-    return [
-        project.config.locale(other)
-        for other, s in sites.items()
-        if other != code and guide_id in s.guides
-    ]
+def _translations(project: Project, published: dict[str, list[str]], guide_id: str, code: str):
+    return [project.config.locale(other) for other, guides in published.items()
+            if other != code and guide_id in guides]
 
 
 def _guide_context(project: Project, site: LocalizedSite, guide_id: str) -> dict:
@@ -122,7 +119,7 @@ def _guide_context(project: Project, site: LocalizedSite, guide_id: str) -> dict
 def render_guide_page(
     renderer: PageRenderer,
     project: Project,
-    sites: dict[str, LocalizedSite],
+    published: dict[str, list[str]],
     site: LocalizedSite,
     guide_id: str,
     paper: str,
@@ -147,14 +144,18 @@ def render_guide_page(
         print=False,
         pdfs=pdfs,
         related=related,
-        translations=_translations(project, sites, guide_id, code),
+        translations=_translations(project, published, guide_id, code),
         **_guide_context(project, site, guide_id),
     )
     return Output(f"{code}/{guide_id}/index.html", guide_id, code, "html", html.encode("utf-8"))
 
 
 def pdf_jobs(
-    renderer: PageRenderer, project: Project, site: LocalizedSite, guide_id: str, paper: str
+    renderer: PageRenderer,
+    project: Project,
+    site: LocalizedSite,
+    guide_id: str,
+    variants: list[PdfVariant],
 ) -> list[PdfJob]:
     """Return the PDF jobs (one per variant) of one guide in one locale."""
     code = site.locale.code
@@ -164,7 +165,7 @@ def pdf_jobs(
     roots = template_dirs(project.root)
     stylesheets = [find_template_file(project.root, n).as_uri() for n in ("style.css", "pdf.css")]
     jobs = []
-    for variant in pdf_variants(paper):
+    for variant in variants:
         html = renderer.render(
             "guide_pdf.html",
             print=True,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .cache import BuildCache, Hasher
 from .config import Config
 from .i18n import catalog_path, read_catalog
-from .loader import Project
+from .loader import GUIDES_DIR, Project
 from .problems import Location, Report
 from .schema import Guide
 from .yamlsafe import YamlDoc
@@ -133,10 +134,21 @@ def check_chinese(project: Project, guide: Guide, locale: str, report: Report) -
             )
 
 
-def check_readability(project: Project, report: Report) -> None:
-    """Run the plain-language checks on every guide: English source and Chinese translations."""
+def check_readability(project: Project, report: Report, cache: BuildCache | None = None,
+                      hasher: Hasher | None = None) -> None:
+    """Run the plain-language checks on every guide: English source and Chinese translations.
+
+    With a cache, results for unchanged files are replayed instead of recomputed.
+    """
+    cache, hasher = cache or BuildCache(), hasher or Hasher()
+    settings = f"{project.config.reading_grade}:{LONG_ENGLISH_SENTENCE}:{LONG_CHINESE_SENTENCE}"
     for guide in project.guides.values():
-        check_english(guide, project.docs.get(guide.id), project.config, report)
+        source = hasher.file(project.root / GUIDES_DIR / f"{guide.id}.yaml")
+        cache.replay(f"read-en:{settings}:{source}", report,
+                     lambda scratch, g=guide: check_english(
+                         g, project.docs.get(g.id), project.config, scratch))
         for locale in project.config.codes:
             if locale.startswith("zh") and locale != project.config.source_locale:
-                check_chinese(project, guide, locale, report)
+                po = hasher.file(catalog_path(project.root, locale, guide.id))
+                cache.replay(f"read-zh:{settings}:{locale}:{source}:{po}", report,
+                             lambda scratch, g=guide, c=locale: check_chinese(project, g, c, scratch))

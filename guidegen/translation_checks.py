@@ -8,6 +8,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 
+from .cache import BuildCache, Hasher
 from .i18n import SHARED, UI, catalog_path, is_draft, read_catalog
 from .loader import Project
 from .problems import Location, Report
@@ -19,17 +20,29 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _BOLD = re.compile(r"\*\*")
 
 
-def check_translations(project: Project, report: Report) -> None:
-    """Report every broken translation in every locale's catalogs, with file:line."""
+def check_translations(project: Project, report: Report, cache: BuildCache | None = None,
+                       hasher: Hasher | None = None) -> None:
+    """Report every broken translation in every locale's catalogs, with file:line.
+
+    With a cache, a catalog whose bytes did not change since the last build is not read again.
+    """
+    cache, hasher = cache or BuildCache(), hasher or Hasher()
     owners = list(project.guides) + [SHARED, UI]
     for locale in project.config.locales:
         if locale.code == project.config.source_locale:
             continue
         for owner in owners:
             path = catalog_path(project.root, locale.code, owner)
-            catalog = read_catalog(path, locale.code, report)
-            if catalog is not None:
-                check_catalog(catalog, path, report)
+            if not path.is_file():
+                continue
+            cache.replay(f"po-check:{locale.code}:{hasher.file(path)}", report,
+                         lambda scratch, p=path, c=locale.code: _check_file(p, c, scratch))
+
+
+def _check_file(path: Path, locale: str, report: Report) -> None:
+    catalog = read_catalog(path, locale, report)
+    if catalog is not None:
+        check_catalog(catalog, path, report)
 
 
 def check_catalog(catalog: Catalog, path: Path, report: Report) -> None:

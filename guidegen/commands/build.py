@@ -1,4 +1,4 @@
-"""guidegen build: load, validate, resolve translations, render HTML and PDF, write atomically."""
+"""guidegen build: load, validate, plan, resolve translations, render HTML and PDF, write atomically."""
 
 from __future__ import annotations
 
@@ -8,22 +8,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..cache import BuildCache, Hasher, code_hash
 from ..errors import BuildError, ContentError
 from ..loader import Project, load_project
 from ..localize import LocalizedSite, localize_site
 from ..output import ManifestEntry, entry_for, read_manifest, write_atomic, write_manifest
 from ..pdf import require_font
-from ..pipeline import (
-    SITE_DIR,
-    Output,
-    PdfJob,
-    pdf_jobs,
-    render_guide_page,
-    render_language_page,
-    render_locale_index,
-    theme_assets,
-)
+from ..pipeline import (SITE_DIR, Output, PdfJob, pdf_jobs, render_guide_page,
+                        render_language_page, render_locale_index, theme_assets)
+from ..plan import Plan, Planned, Selection, plan_outputs
 from ..problems import Report
+from ..progress import Progress
 from ..readability import check_readability
 from ..render import PageRenderer, make_environment
 from ..translation_checks import check_translations
@@ -45,6 +40,8 @@ class BuildOptions:
     strict: bool = False
     keep_going: bool = False
     paper: str | None = None
+    force: bool = False
+    shard: tuple[int, int] = (1, 1)
 
 
 @dataclass
@@ -53,142 +50,201 @@ class BuildResult:
 
     report: Report
     written: list[str] = field(default_factory=list)
+    up_to_date: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
+    def summary(self) -> str:
+        return (f"rendered {len(self.written)}, up to date {len(self.up_to_date)}, "
+                f"removed {len(self.removed)}, failed {len(self.failed)} "
+                f"in {self.seconds:.1f} s")
 
-def build(options: BuildOptions) -> BuildResult:
+
+@dataclass
+class Build:
+    """The state shared by the stages of one build."""
+
+    options: BuildOptions
+    report: Report
+    cache: BuildCache
+    hasher: Hasher = field(default_factory=Hasher)
+    project: Project | None = None
+    result: BuildResult | None = None
+
+    def __post_init__(self) -> None:
+        self.result = BuildResult(self.report)
+
+    @property
+    def paper(self) -> str:
+        return self.options.paper or self.project.config.paper
+
+
+def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
     """Build the site; raise ContentError on bad input, BuildError when rendering fails."""
     started = time.perf_counter()
-    report = Report(options.project.resolve())
-    project = load_and_validate(options, report)
-    sites = resolve_translations(project, options, report)
-    fail_on_problems(report, options.strict)
-    outputs = render_html(project, sites, options, report)
-    result = BuildResult(report)
-    if options.formats in ("pdf", "all"):
-        check_fonts(project, sites)
-        outputs += render_pdfs(project, sites, options, result)
-    write_outputs(options.out, outputs, result)
-    result.seconds = time.perf_counter() - started
-    if result.failed:
-        raise BuildError("build failed for:\n" + "\n".join(result.failed))
-    return result
+    progress = progress or Progress(enabled=False)
+    state = Build(options, Report(options.project.resolve()), _load_cache(options))
+    state.project = load_and_validate(state)
+    plan = plan_build(state)
+    todo = outdated_outputs(state, plan)
+    sites = resolve_translations(state, plan, todo)
+    outputs = render_html(state, plan, sites, todo, progress)
+    outputs += render_pdfs(state, sites, todo, progress)
+    write_outputs(state, plan, outputs)
+    state.result.seconds = time.perf_counter() - started
+    if state.result.failed:
+        raise BuildError("build failed for:\n" + "\n".join(state.result.failed))
+    return state.result
 
 
-def load_and_validate(options: BuildOptions, report: Report) -> Project:
-    """Load the project and check the options against it."""
+def _load_cache(options: BuildOptions) -> BuildCache:
+    return BuildCache() if options.force else BuildCache.load(options.out)
+
+
+def load_and_validate(state: Build) -> Project:
+    """Load the project, check it (replaying cached checks of unchanged files) and the options."""
+    options, report = state.options, state.report
     project = load_project(options.project, report)
     fail_on_problems(report, options.strict)
-    check_translations(project, report)
-    check_readability(project, report)
-    unknown_locales = sorted(set(options.locales) - set(project.config.codes))
-    unknown_guides = sorted(set(options.guides) - set(project.guides))
-    if unknown_locales or unknown_guides:
-        raise BuildError(
-            "unknown "
-            + ", ".join(
-                [f"locale '{c}'" for c in unknown_locales]
-                + [f"guide '{g}'" for g in unknown_guides]
-            )
-        )
+    code = code_hash(state.hasher)
+    if state.cache.checks.get("code") != [{"hash": code}]:
+        state.cache = BuildCache(checks={"code": [{"hash": code}]})  # new guidegen: start afresh
+    check_translations(project, report, state.cache, state.hasher)
+    check_readability(project, report, state.cache, state.hasher)
+    fail_on_problems(report, options.strict)
+    unknown = [f"locale '{c}'" for c in sorted(set(options.locales) - set(project.config.codes))]
+    unknown += [f"guide '{g}'" for g in sorted(set(options.guides) - set(project.guides))]
+    if unknown:
+        raise BuildError("unknown " + ", ".join(unknown))
     return project
 
 
 def fail_on_problems(report: Report, strict: bool) -> None:
-    """Log warnings; raise ContentError listing every problem when the input is not usable."""
+    """Raise ContentError listing every problem when the input is not usable."""
     if report.failed(strict):
-        raise ContentError(
-            report.as_text() + f"\n{len(report.errors)} error(s), {len(report.warnings)} warning(s)"
-        )
-    for problem in report.warnings:
-        logger.warning("%s", problem)
+        raise ContentError(report.as_text() + f"\n{len(report.errors)} error(s), "
+                           f"{len(report.warnings)} warning(s)")
 
 
-def resolve_translations(
-    project: Project, options: BuildOptions, report: Report
-) -> dict[str, LocalizedSite]:
-    """Return each locale's localized view (all locales, so pages can link to each other)."""
-    return {
-        locale.code: localize_site(project, locale, report) for locale in project.config.locales
-    }
+def plan_build(state: Build) -> Plan:
+    """Return every output of the project with the hash of its inputs."""
+    return plan_outputs(state.project, state.paper, state.options.formats, state.report,
+                        state.cache, state.hasher)
 
 
-def _selected(options: BuildOptions, sites: dict[str, LocalizedSite]):
-    for code, site in sites.items():
-        if options.locales and code not in options.locales:
+def outdated_outputs(state: Build, plan: Plan) -> list[Planned]:
+    """Return the selected outputs whose inputs changed, or that are missing on disk."""
+    options = state.options
+    selection = Selection(options.locales, options.guides, options.formats, options.shard)
+    order = list(state.project.guides)
+    site_root = options.out / SITE_DIR
+    todo = []
+    for item in plan.outputs:
+        if not selection.wants(item, order):
             continue
-        for guide_id in site.guides:
-            if not options.guides or guide_id in options.guides:
-                yield site, guide_id
+        if state.cache.outputs.get(item.path) == item.key and (site_root / item.path).is_file():
+            state.result.up_to_date.append(item.path)
+        else:
+            todo.append(item)
+    return todo
 
 
-def render_html(
-    project: Project, sites: dict[str, LocalizedSite], options: BuildOptions, report: Report
-) -> list[Output]:
-    """Render every selected HTML page into memory."""
+def resolve_translations(state: Build, plan: Plan, todo: list[Planned]) -> dict[str, LocalizedSite]:
+    """Return the localized view of every locale that has something to render."""
+    locales = {item.locale for item in todo if item.locale}
+    return {code: localize_site(state.project, state.project.config.locale(code), state.report,
+                                plan.published[code])
+            for code in sorted(locales)}
+
+
+def render_html(state: Build, plan: Plan, sites: dict[str, LocalizedSite], todo: list[Planned],
+                progress: Progress) -> list[Output]:
+    """Render the outdated HTML pages and theme assets into memory."""
+    project = state.project
     env = make_environment(project.root)
-    paper = options.paper or project.config.paper
-    with_pdfs = options.formats in ("pdf", "all")
-    renderers = {
-        code: PageRenderer(env, project.config, site, project.root, report)
-        for code, site in sites.items()
-    }
+    with_pdfs = state.options.formats in ("pdf", "all")
     outputs: list[Output] = []
-    if options.formats in ("html", "all"):
-        outputs.append(render_language_page(renderers[project.config.source_locale]))
-        outputs += theme_assets(project.root)
-        for code, site in sites.items():
-            if not options.locales or code in options.locales:
-                outputs.append(render_locale_index(renderers[code], project, site))
-        for site, guide_id in _selected(options, sites):
-            outputs.append(
-                render_guide_page(
-                    renderers[site.locale.code], project, sites, site, guide_id, paper, with_pdfs
-                )
-            )
+    for item in progress.track([i for i in todo if i.kind != "pdf"], "HTML pages"):
+        if item.kind == "asset":
+            outputs += [o for o in theme_assets(project.root) if o.path == item.path]
+        elif item.kind == "language":
+            source = localize_site(project, project.config.locale(project.config.source_locale),
+                                   state.report, [])
+            renderer = PageRenderer(env, project.config, source, project.root, state.report)
+            outputs.append(render_language_page(renderer))
+        else:
+            site = sites[item.locale]
+            renderer = PageRenderer(env, project.config, site, project.root, state.report)
+            if item.kind == "index":
+                outputs.append(render_locale_index(renderer, project, site))
+            else:
+                outputs.append(render_guide_page(renderer, project, plan.published, site,
+                                                 item.guide, state.paper, with_pdfs))
     return outputs
 
 
-def check_fonts(project: Project, sites: dict[str, LocalizedSite]) -> None:
+def check_fonts(sites: dict[str, LocalizedSite], todo: list[Planned]) -> None:
     """Stop before rendering when a font a locale needs is not installed."""
-    for site in sites.values():
-        require_font(site.locale.font, site.locale.font_package, site.locale.code)
+    for code in sorted({item.locale for item in todo if item.kind == "pdf"}):
+        locale = sites[code].locale
+        require_font(locale.font, locale.font_package, locale.code)
 
 
-def render_pdfs(
-    project: Project, sites: dict[str, LocalizedSite], options: BuildOptions, result: BuildResult
-) -> list[Output]:
-    """Render every selected PDF, in parallel worker processes."""
+def render_pdfs(state: Build, sites: dict[str, LocalizedSite], todo: list[Planned],
+                progress: Progress) -> list[Output]:
+    """Render the outdated PDFs in parallel worker processes."""
+    wanted = [item for item in todo if item.kind == "pdf"]
+    if not wanted:
+        return []
+    check_fonts(sites, wanted)
+    project = state.project
     env = make_environment(project.root)
-    paper = options.paper or project.config.paper
     jobs: list[PdfJob] = []
-    for site, guide_id in _selected(options, sites):
-        renderer = PageRenderer(env, project.config, site, project.root, result.report)
-        jobs += pdf_jobs(renderer, project, site, guide_id, paper)
+    for (code, guide_id) in sorted({(i.locale, i.guide) for i in wanted}):
+        renderer = PageRenderer(env, project.config, sites[code], project.root, state.report)
+        variants = [i.variant for i in wanted if (i.locale, i.guide) == (code, guide_id)]
+        jobs += pdf_jobs(renderer, project, sites[code], guide_id, variants)
     outputs: list[Output] = []
+    advance = progress.start(len(jobs), "PDFs")
 
     def collect(job: PdfJob, output: Output | None, error: BaseException | None) -> None:
+        advance()
         if output is not None:
             outputs.append(output)
             return
-        result.failed.append(f"{job.path}: {type(error).__name__}: {error}")
-        if not options.keep_going:
+        state.result.failed.append(f"{job.path}: {type(error).__name__}: {error}")
+        if not state.options.keep_going:
             raise BuildError(f"{job.path}: rendering failed: {error}") from error
 
-    render_all(jobs, options.jobs or os.cpu_count() or 1, collect)
+    render_all(jobs, state.options.jobs or os.cpu_count() or 1, collect)
     return outputs
 
 
-def write_outputs(out: Path, outputs: list[Output], result: BuildResult) -> None:
-    """Write every output atomically, copy the theme's assets, then update the manifest."""
+def write_outputs(state: Build, plan: Plan, outputs: list[Output]) -> None:
+    """Write every output atomically, remove outputs of deleted guides, update manifest and cache."""
+    out = state.options.out
     site_root = out / SITE_DIR
+    keys = {item.path: item.key for item in plan.outputs}
     entries: dict[str, ManifestEntry] = read_manifest(out)
     for output in sorted(outputs, key=lambda o: o.path):
         target = site_root / output.path
         write_atomic(target, output.data)
-        entries[output.path] = entry_for(
-            site_root, target, output.guide, output.locale, output.format, output.data
-        )
-        result.written.append(output.path)
+        entries[output.path] = entry_for(site_root, target, output.guide, output.locale,
+                                         output.format, output.data)
+        state.cache.outputs[output.path] = keys[output.path]
+        state.result.written.append(output.path)
+    for path in sorted(set(entries) - plan.paths):
+        (site_root / path).unlink(missing_ok=True)
+        _remove_empty_folders((site_root / path).parent, site_root)
+        entries.pop(path)
+        state.cache.outputs.pop(path, None)
+        state.result.removed.append(path)
     write_manifest(out, {k: v for k, v in entries.items() if (site_root / k).is_file()})
+    state.cache.save(out)
+
+
+def _remove_empty_folders(folder: Path, stop: Path) -> None:
+    while folder != stop and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent

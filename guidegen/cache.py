@@ -1,0 +1,96 @@
+"""Content hashes and the build cache: what each output was made from, and per-file check results.
+
+Kept in <out>/.guidegen-cache.json. An output is rebuilt only when the hash of everything it is made
+from changes; checks of unchanged files (translations, plain language) are replayed, not recomputed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .output import write_atomic
+from .problems import Location, Problem, Report
+
+CACHE_FILE = ".guidegen-cache.json"
+CACHE_FORMAT = 1
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def digest(*parts: object) -> str:
+    """Return a stable hash of JSON-serialisable parts."""
+    text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Hasher:
+    """Hash files by content, each at most once per build."""
+
+    def __init__(self) -> None:
+        self._seen: dict[Path, str] = {}
+
+    def file(self, path: Path) -> str:
+        """Return the sha256 of a file's bytes, or 'absent'."""
+        if path not in self._seen:
+            try:
+                self._seen[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                self._seen[path] = "absent"
+        return self._seen[path]
+
+    def files(self, paths: Iterable[Path]) -> str:
+        """Return one hash over several files, named by path."""
+        return digest(sorted((p.as_posix(), self.file(p)) for p in paths))
+
+    def tree(self, folder: Path, suffixes: tuple[str, ...]) -> str:
+        """Return one hash over every file with the given suffixes under a folder."""
+        return self.files(p for p in folder.rglob("*") if p.suffix in suffixes and p.is_file())
+
+
+@dataclass
+class BuildCache:
+    """What the previous build made each output from, and check results by file hash."""
+
+    outputs: dict[str, str] = field(default_factory=dict)
+    coverage: dict[str, list[int]] = field(default_factory=dict)
+    checks: dict[str, list[dict]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, out: Path) -> BuildCache:
+        """Return the cache of an output folder (empty if absent or unreadable)."""
+        try:
+            data = json.loads((out / CACHE_FILE).read_text("utf-8"))
+            if data.get("format") != CACHE_FORMAT:
+                return cls()
+            return cls(data["outputs"], data["coverage"], data["checks"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return cls()
+
+    def save(self, out: Path) -> None:
+        """Write the cache atomically."""
+        data = {"format": CACHE_FORMAT, **asdict(self)}
+        write_atomic(out / CACHE_FILE, json.dumps(data, sort_keys=True).encode("utf-8"))
+
+    def replay(self, key: str, report: Report, compute: Callable[[Report], None]) -> None:
+        """Add the problems of a check to report: recorded ones if key is known, else compute them."""
+        if key not in self.checks:
+            scratch = Report(report.root)
+            compute(scratch)
+            self.checks[key] = [_problem_to_dict(p) for p in scratch.problems]
+        for row in self.checks[key]:
+            report.add(Location(row["path"], row["line"], row["column"]), row["severity"],
+                       row["message"], row["hint"])
+
+
+def _problem_to_dict(problem: Problem) -> dict:
+    row = asdict(problem)
+    row.update(row.pop("location"))
+    return row
+
+
+def code_hash(hasher: Hasher) -> str:
+    """Return a hash of guidegen's own code, so that a changed renderer rebuilds everything."""
+    return hasher.tree(PACKAGE_DIR, (".py",))
