@@ -204,6 +204,37 @@ def serve_command(project: Path, port: int, with_pdf: bool) -> None:
     serve(project, port, with_pdf)
 
 
+@cli.command("bundle")
+@PROJECT
+@click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="The build folder.  [default: PROJECT/build]")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The zip file to write.  [default: BUILD/guides.zip]")
+def bundle_command(project: Path, build_dir: Path | None, out: Path | None) -> None:
+    """Zip the built site and PDFs for offline use (open guides/index.html from the stick)."""
+    from .commands.bundle import bundle
+
+    build_dir = build_dir or project / "build"
+    target = out or build_dir / "guides.zip"
+    count = bundle(build_dir, target)
+    click.echo(f"wrote {target} ({count} files)", err=True)
+
+
+@cli.command("merge-manifests")
+@click.argument("manifests", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder to write the merged manifest.json into.")
+def merge_manifests_command(manifests, out: Path) -> None:
+    """Merge the manifest.json files of shard builds (--shard K/N) into one."""
+    from .output import merge_manifests, write_manifest
+
+    merged = merge_manifests(list(manifests))
+    out.mkdir(parents=True, exist_ok=True)
+    write_manifest(out, merged)
+    click.echo(f"merged {len(merged)} entries into {out / 'manifest.json'}", err=True)
+
+
 @cli.command("docs")
 @click.option(
     "--out",

@@ -1,6 +1,6 @@
 """Content hashes and the build cache: what each output was made from, and per-file check results.
 
-Kept in <out>/.guidegen-cache.json. An output is rebuilt only when the hash of everything it is made
+Kept beside the manifest of the published build (see versions.py). An output is rebuilt only when the hash of everything it is made
 from changes; checks of unchanged files (translations, plain language) are replayed, not recomputed.
 """
 
@@ -15,7 +15,6 @@ from pathlib import Path
 from .output import write_atomic
 from .problems import Location, Problem, Report
 
-CACHE_FILE = ".guidegen-cache.json"
 CACHE_FORMAT = 1
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -59,20 +58,22 @@ class BuildCache:
     checks: dict[str, list[dict]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, out: Path) -> BuildCache:
-        """Return the cache of an output folder (empty if absent or unreadable)."""
+    def load(cls, path: Path | None) -> BuildCache:
+        """Return the cache stored at path (empty if absent or unreadable)."""
+        if path is None:
+            return cls()
         try:
-            data = json.loads((out / CACHE_FILE).read_text("utf-8"))
+            data = json.loads(path.read_text("utf-8"))
             if data.get("format") != CACHE_FORMAT:
                 return cls()
             return cls(data["outputs"], data["coverage"], data["checks"])
         except (OSError, ValueError, KeyError, TypeError):
             return cls()
 
-    def save(self, out: Path) -> None:
+    def save(self, path: Path) -> None:
         """Write the cache atomically."""
         data = {"format": CACHE_FORMAT, **asdict(self)}
-        write_atomic(out / CACHE_FILE, json.dumps(data, sort_keys=True).encode("utf-8"))
+        write_atomic(path, json.dumps(data, sort_keys=True).encode("utf-8"))
 
     def replay(self, key: str, report: Report, compute: Callable[[Report], None]) -> None:
         """Add the problems of a check to report: recorded ones if key is known, else compute them."""

@@ -14,6 +14,16 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
+def write_durable(path: Path, data: bytes) -> None:
+    """Write a new file and flush it to disk (for files of a version that is not yet published)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)  # may be a hard link shared with the published version
+    with open(path, "wb") as stream:
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write data to path through a temporary file and a rename: never a half-written file."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -56,17 +66,32 @@ def entry_for(
     )
 
 
-def read_manifest(out_dir: Path) -> dict[str, ManifestEntry]:
-    """Return the previous build's manifest entries by path (empty if there is none)."""
+def read_manifest(folder: Path | None) -> dict[str, ManifestEntry]:
+    """Return the manifest entries stored in folder, by path (empty if there is none)."""
+    if folder is None:
+        return {}
     try:
-        rows = json.loads((out_dir / MANIFEST).read_text("utf-8"))["files"]
+        rows = json.loads((folder / MANIFEST).read_text("utf-8"))["files"]
         return {row["path"]: ManifestEntry(**row) for row in rows}
     except (OSError, ValueError, KeyError, TypeError):
         return {}
 
 
-def write_manifest(out_dir: Path, entries: dict[str, ManifestEntry]) -> None:
+def write_manifest(folder: Path, entries: dict[str, ManifestEntry]) -> None:
     """Write the manifest, sorted by path so that it is itself deterministic."""
     rows = [asdict(entry) for _, entry in sorted(entries.items())]
     text = json.dumps({"files": rows}, ensure_ascii=False, indent=1) + "\n"
-    write_atomic(out_dir / MANIFEST, text.encode("utf-8"))
+    write_atomic(folder / MANIFEST, text.encode("utf-8"))
+
+
+def merge_manifests(paths: list[Path]) -> dict[str, ManifestEntry]:
+    """Return the union of several shards' manifests; a path built differently twice is an error."""
+    from .errors import BuildError
+
+    merged: dict[str, ManifestEntry] = {}
+    for path in paths:
+        for key, entry in read_manifest(path.parent if path.name == MANIFEST else path).items():
+            if key in merged and merged[key] != entry:
+                raise BuildError(f"{path}: {key} differs from the same file in another shard")
+            merged[key] = entry
+    return merged

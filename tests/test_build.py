@@ -152,3 +152,49 @@ def test_project_templates_override_builtin_ones(tmp_project):
     assert env.get_template("index.html").filename == str(root / "templates" / "index.html")
     assert env.get_template("guide.html").filename == str(BUILTIN_TEMPLATES / "guide.html")
     assert find_template_file(root, "style.css") == BUILTIN_TEMPLATES / "style.css"
+
+
+def test_guide_past_review_date_carries_out_of_date_notice(tmp_project, monkeypatch):
+    from .pdf_facts import page_texts
+
+    monkeypatch.setenv("GUIDEGEN_TODAY", "2027-06-01")
+    root = tmp_project()
+    build(BuildOptions(project=root, out=root / "build", locales=("en",), jobs=1))
+    html = (root / "build/site/en/leave-list/index.html").read_text()
+    assert '<div class="stale" role="alert">' in html
+    assert "This guide may be out of date." in html
+    text = " ".join(page_texts(root / "build/site/en/leave-list/leave-list.en.pdf"))
+    assert "This guide may be out of date." in text
+
+
+def test_letter_paper_variant(tmp_project):
+    import pikepdf
+
+    root = tmp_project()
+    build(BuildOptions(project=root, out=root / "build", locales=("en",), paper="letter", jobs=1))
+    with pikepdf.open(root / "build/site/en/leave-list/leave-list.en.pdf") as pdf:
+        width, height = [round(float(v)) for v in pdf.pages[0].MediaBox[2:]]
+    assert (width, height) == (612, 792)  # US Letter in points
+    with pikepdf.open(root / "build/site/en/leave-list/leave-list.en.large.pdf") as pdf:
+        assert [round(float(v)) for v in pdf.pages[0].MediaBox[2:]] == [612, 792]
+
+
+def test_bundle_is_offline_and_reproducible(tiny_build, tmp_path):
+    import re
+    import zipfile
+
+    from guidegen.commands.bundle import bundle
+
+    first, second = tmp_path / "a.zip", tmp_path / "b.zip"
+    bundle(tiny_build, first)
+    bundle(tiny_build, second)
+    assert first.read_bytes() == second.read_bytes()
+    manifest = json.loads((tiny_build / "manifest.json").read_text())["files"]
+    with zipfile.ZipFile(first) as archive:
+        assert sorted(archive.namelist()) == sorted(f"guides/{r['path']}" for r in manifest)
+        for name in archive.namelist():
+            if name.endswith(".html"):
+                html = archive.read(name).decode()
+                resources = re.findall(r'<(?:img|script|link rel="stylesheet")[^>]*(?:src|href)="([^"]+)"',
+                                       html)
+                assert all(not r.startswith(("http:", "https:", "//", "/")) for r in resources), name

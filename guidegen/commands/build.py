@@ -12,7 +12,7 @@ from ..cache import BuildCache, Hasher, code_hash
 from ..errors import BuildError, ContentError
 from ..loader import Project, load_project
 from ..localize import LocalizedSite, localize_site
-from ..output import ManifestEntry, entry_for, read_manifest, write_atomic, write_manifest
+from ..output import ManifestEntry, entry_for, read_manifest, write_durable, write_manifest
 from ..pdf import require_font
 from ..pipeline import (SITE_DIR, Output, PdfJob, pdf_jobs, render_guide_page,
                         render_language_page, render_locale_index, theme_assets)
@@ -22,6 +22,7 @@ from ..progress import Progress
 from ..readability import check_readability
 from ..render import PageRenderer, make_environment
 from ..translation_checks import check_translations
+from ..versions import CACHE, current_version, discard_version, publish_version, start_version
 from ..workers import render_all
 
 logger = logging.getLogger(__name__)
@@ -99,7 +100,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
 
 
 def _load_cache(options: BuildOptions) -> BuildCache:
-    return BuildCache() if options.force else BuildCache.load(options.out)
+    current = current_version(options.out)
+    return BuildCache() if options.force or current is None else BuildCache.load(current / CACHE)
 
 
 def load_and_validate(state: Build) -> Project:
@@ -222,26 +224,42 @@ def render_pdfs(state: Build, sites: dict[str, LocalizedSite], todo: list[Planne
 
 
 def write_outputs(state: Build, plan: Plan, outputs: list[Output]) -> None:
-    """Write every output atomically, remove outputs of deleted guides, update manifest and cache."""
+    """Publish the new outputs as a new version of the site, switched in atomically."""
     out = state.options.out
-    site_root = out / SITE_DIR
+    current = current_version(out)
+    entries: dict[str, ManifestEntry] = read_manifest(current)
+    stale = sorted(set(entries) - plan.paths)
+    if current is not None and not outputs and not stale:
+        state.cache.save(current / CACHE)  # nothing to publish; keep what the checks learnt
+        return
+    version = start_version(out)
+    try:
+        _fill_version(state, plan, version, entries, outputs, stale)
+        publish_version(out, version)
+    except BaseException:
+        discard_version(version)
+        raise
+
+
+def _fill_version(state: Build, plan: Plan, version: Path, entries: dict[str, ManifestEntry],
+                  outputs: list[Output], stale: list[str]) -> None:
+    site_root = version / SITE_DIR
     keys = {item.path: item.key for item in plan.outputs}
-    entries: dict[str, ManifestEntry] = read_manifest(out)
     for output in sorted(outputs, key=lambda o: o.path):
         target = site_root / output.path
-        write_atomic(target, output.data)
+        write_durable(target, output.data)
         entries[output.path] = entry_for(site_root, target, output.guide, output.locale,
                                          output.format, output.data)
         state.cache.outputs[output.path] = keys[output.path]
         state.result.written.append(output.path)
-    for path in sorted(set(entries) - plan.paths):
+    for path in stale:
         (site_root / path).unlink(missing_ok=True)
         _remove_empty_folders((site_root / path).parent, site_root)
         entries.pop(path)
         state.cache.outputs.pop(path, None)
         state.result.removed.append(path)
-    write_manifest(out, {k: v for k, v in entries.items() if (site_root / k).is_file()})
-    state.cache.save(out)
+    write_manifest(version, {k: v for k, v in entries.items() if (site_root / k).is_file()})
+    state.cache.save(version / CACHE)
 
 
 def _remove_empty_folders(folder: Path, stop: Path) -> None:

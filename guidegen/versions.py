@@ -1,0 +1,88 @@
+"""Publish a build as a whole: a new version folder, switched in by one atomic rename.
+
+Layout of the output folder:
+  .versions/<id>/site/...          the files of one complete build
+  .versions/<id>/manifest.json     its manifest
+  .versions/<id>/cache.json        what each output was made from (for incremental builds)
+  current -> .versions/<id>        the published version (a symlink, replaced atomically)
+  site -> current/site, manifest.json -> current/manifest.json
+A build that fails or is killed never touches `current`: readers see the previous complete build,
+whose manifest always matches its files. Unchanged files are hard links, so a version costs little.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+from .output import MANIFEST
+
+VERSIONS = ".versions"
+CURRENT = "current"
+CACHE = "cache.json"
+
+
+def current_version(out: Path) -> Path | None:
+    """Return the published version folder, or None before the first build."""
+    link = out / CURRENT
+    return link.resolve() if link.is_symlink() and link.resolve().is_dir() else None
+
+
+def start_version(out: Path) -> Path:
+    """Create a new version folder holding hard links to every file of the current version."""
+    _remove_abandoned_versions(out)
+    new = out / VERSIONS / f"{time.time_ns():x}"
+    (new / "site").mkdir(parents=True)
+    current = current_version(out)
+    if current is not None:
+        for source in (current / "site").rglob("*"):
+            if source.is_file():
+                target = new / "site" / source.relative_to(current / "site")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _link_or_copy(source, target)
+    return new
+
+
+def publish_version(out: Path, version: Path) -> None:
+    """Switch `current` to the new version in one rename, then drop older versions."""
+    temporary = out / f".{CURRENT}.{version.name}.tmp"
+    temporary.unlink(missing_ok=True)
+    temporary.symlink_to(Path(VERSIONS) / version.name)
+    os.replace(temporary, out / CURRENT)
+    for name, target in (("site", f"{CURRENT}/site"), (MANIFEST, f"{CURRENT}/{MANIFEST}")):
+        _ensure_link(out / name, Path(target))
+    _remove_abandoned_versions(out)
+
+
+def discard_version(version: Path) -> None:
+    """Remove a version that was never published (the build failed)."""
+    shutil.rmtree(version, ignore_errors=True)
+
+
+def _ensure_link(path: Path, target: Path) -> None:
+    if path.is_symlink() and Path(os.readlink(path)) == target:
+        return
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)  # a site folder from before versioned builds
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+    path.symlink_to(target)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _remove_abandoned_versions(out: Path) -> None:
+    folder = out / VERSIONS
+    if not folder.is_dir():
+        return
+    current = current_version(out)
+    for version in folder.iterdir():
+        if version.resolve() != current:
+            shutil.rmtree(version, ignore_errors=True)

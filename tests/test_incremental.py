@@ -1,0 +1,106 @@
+"""Incremental builds: nothing is rendered twice, and exactly what changed is rendered again."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from guidegen.commands.build import BuildOptions, build
+
+PO = "content/locales/zh-Hans/guides/leave-list.po"
+
+
+def _build(root, **options):
+    return build(BuildOptions(project=root, out=root / "build", jobs=1, **options))
+
+
+def test_no_op_build_renders_nothing(tmp_project):
+    root = tmp_project()
+    first = _build(root)
+    assert len(first.written) == 10
+    second = _build(root)
+    assert second.written == [] and second.removed == []
+    assert sorted(second.up_to_date) == sorted(first.written)
+
+
+def test_one_translation_edit_rerenders_that_guide_in_that_locale(tmp_project):
+    root = tmp_project()
+    _build(root)
+    po = root / PO
+    po.write_text(po.read_text().replace('msgstr "退出名单"', 'msgstr "离开名单"'))
+    result = _build(root)
+    assert sorted(result.written) == [
+        "zh-Hans/index.html",
+        "zh-Hans/leave-list/index.html",
+        "zh-Hans/leave-list/leave-list.zh-Hans.large.pdf",
+        "zh-Hans/leave-list/leave-list.zh-Hans.pdf",
+    ]
+
+
+def test_changed_template_rerenders_everything_that_uses_it(tmp_project):
+    root = tmp_project()
+    _build(root)
+    template = root / "templates" / "pdf.css"
+    template.parent.mkdir(exist_ok=True)
+    from guidegen.render import BUILTIN_TEMPLATES
+
+    template.write_text((BUILTIN_TEMPLATES / "pdf.css").read_text() + "\nh1 { color: #000; }\n")
+    result = _build(root)
+    assert len(result.written) == 10 and result.up_to_date == []
+
+
+def test_deleted_guide_outputs_are_removed(tmp_project):
+    root = tmp_project()
+    _build(root)
+    (root / "content/guides/leave-list.yaml").unlink()
+    result = _build(root)
+    assert sorted(result.removed) == sorted(
+        f"{code}/leave-list/{name}" for code in ("en", "zh-Hans")
+        for name in ("index.html", f"leave-list.{code}.pdf", f"leave-list.{code}.large.pdf"))
+    assert not (root / "build/site/en/leave-list").exists()
+    manifest = json.loads((root / "build/manifest.json").read_text())["files"]
+    assert all("leave-list/" not in row["path"] for row in manifest)
+
+
+def test_force_rebuilds_everything(tmp_project):
+    root = tmp_project()
+    _build(root, formats="html")
+    assert len(_build(root, formats="html", force=True).written) == 6
+
+
+def test_shards_split_guides_and_together_cover_the_site(tmp_project):
+    root = tmp_project()
+    guide = (root / "content/guides/leave-list.yaml").read_text()
+    (root / "content/guides/other-guide.yaml").write_text(guide.replace("id: leave-list",
+                                                                        "id: other-guide"))
+    one = build(BuildOptions(project=root, out=root / "shard1", formats="html", shard=(1, 2)))
+    two = build(BuildOptions(project=root, out=root / "shard2", formats="html", shard=(2, 2)))
+    guides_one = {p.split("/")[1] for p in one.written if p.count("/") == 2}
+    guides_two = {p.split("/")[1] for p in two.written if p.count("/") == 2}
+    assert guides_one and guides_two and not guides_one & guides_two
+    assert "index.html" in one.written and "index.html" not in two.written
+    whole = build(BuildOptions(project=root, out=root / "whole", formats="html"))
+    from guidegen.output import merge_manifests, read_manifest
+
+    merged = merge_manifests([root / "shard1/manifest.json", root / "shard2/manifest.json"])
+    assert merged == read_manifest(root / "whole") and len(merged) == len(whole.written)
+
+
+def test_check_and_no_op_build_never_import_weasyprint(tmp_project):
+    root = tmp_project()
+    _build(root)
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from guidegen.commands.check import check\n"
+        "from guidegen.commands.build import BuildOptions, build\n"
+        f"root = Path({str(root)!r})\n"
+        "check(root)\n"
+        "result = build(BuildOptions(project=root, out=root / 'build', jobs=1))\n"
+        "assert result.written == [], result.written\n"
+        "print('weasyprint' in sys.modules)\n"
+    )
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, env={"GUIDEGEN_TODAY": "2026-11-25", "PATH": ""})
+    assert output.stdout.strip() == "False"
