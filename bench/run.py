@@ -168,8 +168,6 @@ def main() -> None:
                  for code in ("en", "zh-Hans")}
     noop = run_build(project, f"jobs={args.jobs}")
     po = project / "content/locales/zh-Hans/guides/legal-aid.po"
-    po.write_text(po.read_text().replace("msgstr \"", "msgstr \"（编辑）", 1).replace(
-        "（编辑）\"", "\"", 1), encoding="utf-8")
     text = po.read_text()
     title = re.search(r'msgctxt "legal-aid\|title"\nmsgid ".*"\nmsgstr "(.*)"', text)
     po.write_text(text.replace(f'msgstr "{title.group(1)}"', f'msgstr "{title.group(1)}（新）"'))

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po
+from babel.messages.pofile import PoFileError, read_po, unescape
 from babel.support import Translations
 
 from .passages import Passage, SourcePassage, iter_passages
@@ -58,7 +58,7 @@ def read_catalog(path: Path, locale: str, report: Report) -> Catalog | None:
         )
         return None
     try:
-        return read_po(io.StringIO(text), locale=po_locale(locale), abort_invalid=True)
+        catalog = read_po(io.StringIO(text), locale=po_locale(locale), abort_invalid=True)
     except PoFileError as exc:
         line = (getattr(exc, "lineno", 0) or 0) + 1  # Babel counts lines from 0
         report.error(
@@ -74,6 +74,33 @@ def read_catalog(path: Path, locale: str, report: Report) -> Catalog | None:
             "open it in Poedit to repair it",
         )
         return None
+    for message in catalog:
+        _restore_previous_id(message)
+    return catalog
+
+
+def _restore_previous_id(message) -> None:
+    """Read '#| msgid' lines back as the previous source text.
+
+    Babel writes previous msgids but reads them as translator comments starting with '|'; left
+    alone, every update would turn them into '# | msgid' comments and pile them up.
+    """
+    previous = [c for c in message.user_comments if c.startswith("|")]
+    if not previous:
+        return
+    message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
+    parts: list[str] = []
+    for comment in previous:
+        line = comment[1:].strip()
+        if line.startswith("msgid ") and parts:
+            break  # only the first previous msgid; later ones are leftovers
+        if line.startswith("msgid "):
+            line = line[len("msgid ") :]
+        elif not line.startswith('"'):
+            continue  # msgctxt or msgid_plural of the previous entry
+        parts.append(unescape(line))
+    if message.fuzzy and parts:
+        message.previous_id = ["".join(parts)]
 
 
 _QUOTED_LINE = re.compile(

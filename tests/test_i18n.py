@@ -60,6 +60,12 @@ def test_editing_one_passage_makes_exactly_that_entry_fuzzy(tmp_project):
     counts = _status(root)["locales"]["zh-Hans"]["guides"]["leave-list"]
     assert counts == {"total": 28, "translated": 20, "outdated": 2, "missing": 6}
 
+    # a second update keeps the previous source exactly once (Babel reads '#|' as a comment)
+    text = (root / PO).read_text()
+    CliRunner().invoke(cli, ["i18n", "update", "--project", str(root)])
+    assert (root / PO).read_text() == text
+    assert "# |" not in text and text.count('#| msgid "Ask the court"') == 1
+
 
 def test_update_is_idempotent(tmp_project):
     root = tmp_project()
