@@ -125,9 +125,9 @@ def _bare_render(args: tuple[str, str]) -> int:
     return len(HTML(string=html, base_url=base).write_pdf(pdf_tags=True))
 
 
-def mkdocs_pages_per_second(project: Path, pages: int) -> float:
+def mkdocs_pages_per_second(project: Path, folder: Path, pages: int) -> float:
     """Build the same guides as Markdown pages with MkDocs; return pages per second."""
-    docs = project / "mkdocs" / "docs"
+    docs = folder / "mkdocs" / "docs"
     docs.mkdir(parents=True)
     import yaml
 
@@ -142,10 +142,10 @@ def mkdocs_pages_per_second(project: Path, pages: int) -> float:
                   "## If the answer is no", guide.get("if_refused", "")]
         parts += [f"### {q['question']}\n\n{q['answer']}" for q in guide.get("faq", [])]
         (docs / f"page-{number:05d}.md").write_text("\n\n".join(parts))
-    (project / "mkdocs" / "mkdocs.yml").write_text("site_name: bench\nuse_directory_urls: true\n")
+    (folder / "mkdocs" / "mkdocs.yml").write_text("site_name: bench\nuse_directory_urls: true\n")
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f",
-                    str(project / "mkdocs" / "mkdocs.yml")], check=True)
+                    str(folder / "mkdocs" / "mkdocs.yml")], check=True)
     return pages / (time.perf_counter() - started)
 
 
@@ -176,7 +176,7 @@ def main() -> None:
     shutil.copytree(project, html_only, ignore=shutil.ignore_patterns("build", "floor"))
     html = run_build(html_only, "formats='html'", "jobs=1")
     html_pages = len([p for p in html["written"] if p.endswith("/index.html") and p.count("/") == 2])
-    mkdocs = mkdocs_pages_per_second(folder, html_pages)
+    mkdocs = mkdocs_pages_per_second(project, folder, html_pages)
     bare, ours, pdf_count = pdf_stage_floor(project, args.jobs)
 
     rows.append(("corpus", f"{args.guides} guides x {len(codes)} locales = {docs} documents, "
