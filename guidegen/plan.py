@@ -83,22 +83,21 @@ def plan_outputs(project: Project, paper: str, formats: str, report: Report, cac
     plan.outputs.append(Planned("index.html", "language", digest("language", base)))
     plan.outputs += [Planned(f"assets/{name}", "asset", digest("asset", base, name))
                      for name in THEME_ASSETS]
+    def guide_inputs(guide_id: str, code: str) -> str:
+        return digest(hasher.file(root / GUIDES_DIR / f"{guide_id}.yaml"),
+                      hasher.file(catalog_path(root, code, guide_id)))
+
     for locale in project.config.locales:
         code = locale.code
-
-        def guide_inputs(guide_id: str) -> str:
-            return digest(hasher.file(root / GUIDES_DIR / f"{guide_id}.yaml"),
-                          hasher.file(catalog_path(root, code, guide_id)))
-
         locale_inputs = digest(base, shared_yaml, code, plan.published,
                                hasher.file(catalog_path(root, code, SHARED)),
                                hasher.file(catalog_path(root, code, UI)))
         plan.outputs.append(Planned(f"{code}/index.html", "index", digest(
-            "index", locale_inputs, [guide_inputs(g) for g in project.guides]), locale=code))
+            "index", locale_inputs, [guide_inputs(g, code) for g in project.guides]), locale=code))
         for guide_id in plan.published[code]:
             guide = project.guides[guide_id]
-            related = [guide_inputs(g) for g in guide.related if g in project.guides]
-            key = digest(locale_inputs, guide_id, guide_inputs(guide_id), related,
+            related = [guide_inputs(g, code) for g in guide.related if g in project.guides]
+            key = digest(locale_inputs, guide_id, guide_inputs(guide_id, code), related,
                          guide.review.review_by < today())
             plan.outputs.append(Planned(f"{code}/{guide_id}/index.html", "guide",
                                         digest("guide", key), guide_id, code))

@@ -116,3 +116,39 @@ def test_every_page_prints_the_notice_and_review_dates(bundled_build):
     for page in (bundled_build / "site").glob("*/*/index.html"):
         html = page.read_text()
         assert 'class="notice"' in html and 'class="review-block"' in html, page
+
+
+def test_every_bundled_pdf_is_tagged_titled_and_structured(bundled_build, project):
+    import pikepdf
+
+    from .pdf_facts import outline_titles, structure
+
+    pdfs = sorted((bundled_build / "site").glob("*/*/*.pdf"))
+    assert len(pdfs) >= 7 * 2 * 2
+    for path in pdfs:
+        locale = path.parent.parent.name
+        guide_id = path.parent.name
+        with pikepdf.open(path) as pdf:
+            assert pdf.Root.MarkInfo.Marked is True, path
+            assert str(pdf.Root.Lang) == locale, path
+            assert pdf.Root.ViewerPreferences.DisplayDocTitle is True, path
+            title = str(pdf.docinfo["/Title"])
+            assert title, path
+            if locale == "en":
+                assert title == project.guides[guide_id].title
+            tree = structure(pdf)
+            kinds = [kind for _, kind, _ in tree]
+            assert kinds.count("/H1") == 1, path
+            assert "/L" in kinds and "/LI" in kinds, path
+            assert all(attrs.get("/Alt") for _, kind, attrs in tree if kind == "/Figure"), path
+            outline = outline_titles(pdf)
+            assert outline and outline[0][0] == 1 and len(outline) > 5, path
+            if locale == "ug":
+                assert str(pdf.Root.ViewerPreferences.Direction) == "/R2L"
+
+
+def test_authoring_reference_is_up_to_date():
+    from guidegen.commands.docs import render_reference
+
+    assert (REPO / "docs/authoring.md").read_text("utf-8") == render_reference(), \
+        "run: guidegen docs"
