@@ -35,9 +35,13 @@ def make_corpus(target: Path, guides: int, locales: int) -> list[str]:
     config = re.sub(r"publish_threshold: [0-9.]+", "publish_threshold: 0.0", config)
     codes = re.findall(r"- code: (\S+)", config)
     if locales > len(codes):
-        config += (f"  - code: {EXTRA_LOCALE}\n    name: 繁體中文\n    dir: ltr\n"
-                   "    font: Noto Sans CJK SC\n    font_package: fonts-noto-cjk\n")
-        shutil.copytree(target / "content/locales/zh-Hans", target / f"content/locales/{EXTRA_LOCALE}")
+        config += (
+            f"  - code: {EXTRA_LOCALE}\n    name: 繁體中文\n    dir: ltr\n"
+            "    font: Noto Sans CJK SC\n    font_package: fonts-noto-cjk\n"
+        )
+        shutil.copytree(
+            target / "content/locales/zh-Hans", target / f"content/locales/{EXTRA_LOCALE}"
+        )
         codes.append(EXTRA_LOCALE)
     for code in codes[locales:]:
         config = re.sub(rf"  - code: {re.escape(code)}\n(    .*\n)*", "", config)
@@ -52,7 +56,8 @@ def make_corpus(target: Path, guides: int, locales: int) -> list[str]:
         (target / f"content/guides/{new_id}.yaml").write_text(text)
         for po in (target / "content/locales").glob(f"*/guides/{source}.po"):
             po.with_name(f"{new_id}.po").write_text(
-                po.read_text().replace(f'msgctxt "{source}|', f'msgctxt "{new_id}|'))
+                po.read_text().replace(f'msgctxt "{source}|', f'msgctxt "{new_id}|')
+            )
     return codes[:locales]
 
 
@@ -63,7 +68,8 @@ def run_build(project: Path, *extra: str) -> dict:
         "from pathlib import Path\n"
         "from guidegen.commands.build import BuildOptions, build\n"
         "start = time.perf_counter()\n"
-        f"options = BuildOptions(project=Path({str(project)!r}), out=Path({str(project / 'build')!r}),"
+        f"options = BuildOptions(project=Path({str(project)!r}),"
+        f" out=Path({str(project / 'build')!r}),"
         f" {', '.join(extra)})\n"
         "result = build(options)\n"
         "print(json.dumps({'seconds': time.perf_counter() - start, 'written': result.written,"
@@ -71,8 +77,9 @@ def run_build(project: Path, *extra: str) -> dict:
     )
     started = time.perf_counter()
     env = {**os.environ, "PYTHONPATH": str(REPO)}  # measure this checkout's guidegen
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env=env)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
     data = json.loads(out.stdout.strip().splitlines()[-1])
     data["wall"] = time.perf_counter() - started
     return data
@@ -80,16 +87,17 @@ def run_build(project: Path, *extra: str) -> dict:
 
 def pdf_stage_floor(project: Path, jobs: int) -> tuple[float, float, int]:
     """Render the same PDF HTML with bare WeasyPrint (one process per core) and with guidegen."""
-    from guidegen.commands.build import Build, BuildOptions, load_and_validate, plan_build
     from guidegen.cache import BuildCache
+    from guidegen.commands.build import Build, BuildOptions, load_and_validate, plan_build
     from guidegen.localize import localize_site
     from guidegen.pipeline import pdf_jobs
     from guidegen.problems import Report
     from guidegen.render import PageRenderer, make_environment
     from guidegen.workers import render_all
 
-    state = Build(BuildOptions(project=project, out=project / "floor"), Report(project),
-                  BuildCache())
+    state = Build(
+        BuildOptions(project=project, out=project / "floor"), Report(project), BuildCache()
+    )
     state.project = load_and_validate(state)
     plan = plan_build(state)
     env = make_environment(project)
@@ -99,12 +107,20 @@ def pdf_stage_floor(project: Path, jobs: int) -> tuple[float, float, int]:
         renderer = PageRenderer(env, state.project.config, site, project, state.report)
         variants = [i.variant for i in plan.outputs if i.kind == "pdf" and i.locale == code]
         for guide_id in guides:
-            jobs_list += pdf_jobs(renderer, state.project, site, guide_id,
-                                  sorted(set(variants), key=lambda v: v.suffix))
+            jobs_list += pdf_jobs(
+                renderer,
+                state.project,
+                site,
+                guide_id,
+                sorted(set(variants), key=lambda v: v.suffix),
+            )
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=jobs, initializer=_import_weasyprint) as pool:
-        list(pool.map(_bare_render, [(j.html, j.base_dir.as_uri() + "/") for j in jobs_list],
-                      chunksize=1))
+        list(
+            pool.map(
+                _bare_render, [(j.html, j.base_dir.as_uri() + "/") for j in jobs_list], chunksize=1
+            )
+        )
     bare = time.perf_counter() - started
     started = time.perf_counter()
     render_all(jobs_list, jobs, lambda job, output, error: None)
@@ -140,14 +156,28 @@ def mkdocs_pages_per_second(project: Path, folder: Path, pages: int) -> float:
         for step in guide["steps"]:
             parts += [f"### {step['title']}", step["body"], step.get("where", "")]
             parts += [f"- [ ] {item}" for item in step.get("documents", [])]
-        parts += ["## What happens next", guide.get("what_next", ""),
-                  "## If the answer is no", guide.get("if_refused", "")]
+        parts += [
+            "## What happens next",
+            guide.get("what_next", ""),
+            "## If the answer is no",
+            guide.get("if_refused", ""),
+        ]
         parts += [f"### {q['question']}\n\n{q['answer']}" for q in guide.get("faq", [])]
         (docs / f"page-{number:05d}.md").write_text("\n\n".join(parts))
     (folder / "mkdocs" / "mkdocs.yml").write_text("site_name: bench\nuse_directory_urls: true\n")
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f",  # noqa: S603
-                    str(folder / "mkdocs" / "mkdocs.yml")], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "-q",
+            "-f",  # noqa: S603
+            str(folder / "mkdocs" / "mkdocs.yml"),
+        ],
+        check=True,
+    )
     return pages / (time.perf_counter() - started)
 
 
@@ -166,8 +196,10 @@ def main() -> None:
     rows = []
 
     full = run_build(project, f"jobs={args.jobs}")
-    pdf_sizes = {code: sorted((project / "build/site" / code).glob(f"*/*.{code}.pdf"))
-                 for code in ("en", "zh-Hans")}
+    pdf_sizes = {
+        code: sorted((project / "build/site" / code).glob(f"*/*.{code}.pdf"))
+        for code in ("en", "zh-Hans")
+    }
     noop = run_build(project, f"jobs={args.jobs}")
     po = project / "content/locales/zh-Hans/guides/legal-aid.po"
     text = po.read_text()
@@ -177,27 +209,55 @@ def main() -> None:
     html_only = project / "html-only"
     shutil.copytree(project, html_only, ignore=shutil.ignore_patterns("build", "floor"))
     html = run_build(html_only, "formats='html'", "jobs=1")
-    html_pages = len([p for p in html["written"] if p.endswith("/index.html") and p.count("/") == 2])
+    html_pages = len(
+        [p for p in html["written"] if p.endswith("/index.html") and p.count("/") == 2]
+    )
     mkdocs = mkdocs_pages_per_second(project, folder, html_pages)
     bare, ours, pdf_count = pdf_stage_floor(project, args.jobs)
 
-    rows.append(("corpus", f"{args.guides} guides x {len(codes)} locales = {docs} documents, "
-                           f"{pdf_count} PDFs, -j {args.jobs}"))
-    rows.append(("PDF stage: bare WeasyPrint / guidegen", f"{bare:.1f} s / {ours:.1f} s, "
-                                                           f"ratio {ours / bare:.2f} (target <= 1.10)"))
+    rows.append(
+        (
+            "corpus",
+            f"{args.guides} guides x {len(codes)} locales = {docs} documents, "
+            f"{pdf_count} PDFs, -j {args.jobs}",
+        )
+    )
+    rows.append(
+        (
+            "PDF stage: bare WeasyPrint / guidegen",
+            f"{bare:.1f} s / {ours:.1f} s, ratio {ours / bare:.2f} (target <= 1.10)",
+        )
+    )
     rows.append(("full build", f"{full['wall']:.1f} s wall ({len(full['written'])} files)"))
-    rows.append(("no-op rebuild", f"{noop['wall']:.2f} s, rendered {len(noop['written'])}, "
-                                  f"{100 * noop['wall'] / full['wall']:.1f}% of full (target < 3 s, <= 5%)"))
-    rows.append(("one-edit rebuild", f"{edit['wall']:.2f} s, rendered: {', '.join(edit['written'])}"))
-    rows.append(("HTML pages per second", f"guidegen {html_pages / html['seconds']:.0f}, "
-                                          f"MkDocs {mkdocs:.0f}: {html_pages / html['seconds'] / mkdocs:.1f}x "
-                                          "(target >= 10x)"))
+    rows.append(
+        (
+            "no-op rebuild",
+            f"{noop['wall']:.2f} s, rendered {len(noop['written'])}, "
+            f"{100 * noop['wall'] / full['wall']:.1f}% of full (target < 3 s, <= 5%)",
+        )
+    )
+    rows.append(
+        ("one-edit rebuild", f"{edit['wall']:.2f} s, rendered: {', '.join(edit['written'])}")
+    )
+    rows.append(
+        (
+            "HTML pages per second",
+            f"guidegen {html_pages / html['seconds']:.0f}, "
+            f"MkDocs {mkdocs:.0f}: {html_pages / html['seconds'] / mkdocs:.1f}x "
+            "(target >= 10x)",
+        )
+    )
     rows.append(("main-process peak RSS", f"{full['rss_mb']:.0f} MB full build (target < 300 MB)"))
     for code, files in pdf_sizes.items():
         sizes = [p.stat().st_size / 1024 for p in files]
         if sizes:
-            rows.append((f"PDF size {code}", f"median {statistics.median(sizes):.0f} KB, "
-                                             f"max {max(sizes):.0f} KB over {len(sizes)} guides"))
+            rows.append(
+                (
+                    f"PDF size {code}",
+                    f"median {statistics.median(sizes):.0f} KB, "
+                    f"max {max(sizes):.0f} KB over {len(sizes)} guides",
+                )
+            )
     width = max(len(name) for name, _ in rows)
     print("\n".join(f"{name:<{width}}  {value}" for name, value in rows))
     if not args.keep:

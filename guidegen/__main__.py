@@ -18,6 +18,14 @@ PROJECT = click.option(
     help="Project folder (the one with guidegen.yaml).",
 )
 STRICT = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+REPORT_FORMAT = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
 
 
 def _parse_shard(ctx, param, value: str) -> tuple[int, int]:
@@ -88,15 +96,35 @@ def cli(verbose: bool) -> None:
     help="Build only the K-th of N deterministic slices of the guides (K/N).",
 )
 def build_command(
-    project: Path, out: Path | None, locales, guides, formats, paper, jobs, strict, keep_going,
-    force, shard,
+    project: Path,
+    out: Path | None,
+    locales,
+    guides,
+    formats,
+    paper,
+    jobs,
+    strict,
+    keep_going,
+    force,
+    shard,
 ) -> None:
     """Build the site: HTML pages and PDFs for every guide and locale."""
     from .commands.build import BuildOptions, build
     from .progress import Progress
 
-    options = BuildOptions(project, out or project / "build", locales, guides, formats, jobs,
-                           strict, keep_going, paper, force, shard)
+    options = BuildOptions(
+        project,
+        out or project / "build",
+        locales,
+        guides,
+        formats,
+        jobs,
+        strict,
+        keep_going,
+        paper,
+        force,
+        shard,
+    )
     with Progress() as progress:
         result = build(options, progress)
     for problem in result.report.warnings:
@@ -107,14 +135,7 @@ def build_command(
 @cli.command("check")
 @PROJECT
 @STRICT
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Report format.",
-)
+@REPORT_FORMAT
 def check_command(project: Path, strict: bool, output_format: str) -> None:
     """Validate content, references, review dates and translations without rendering."""
     from .commands.check import check
@@ -163,14 +184,7 @@ def i18n_init_command(project: Path, locale: str) -> None:
 
 @i18n_group.command("status")
 @PROJECT
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Report format.",
-)
+@REPORT_FORMAT
 def i18n_status_command(project: Path, output_format: str) -> None:
     """Show per locale and guide how many passages are translated, outdated and missing."""
     import json
@@ -194,11 +208,16 @@ def i18n_status_command(project: Path, output_format: str) -> None:
 
 @cli.command("serve")
 @PROJECT
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="Port on localhost.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port on localhost.",
+)
 @click.option("--pdf", "with_pdf", is_flag=True, help="Also build the PDFs on every change.")
 def serve_command(project: Path, port: int, with_pdf: bool) -> None:
-    """Preview the site on localhost; rebuild and reload when a YAML, PO or template file changes."""
+    """Preview on localhost; rebuild and reload when a YAML, PO or template file changes."""
     from .commands.serve import serve
 
     serve(project, port, with_pdf)
@@ -206,10 +225,19 @@ def serve_command(project: Path, port: int, with_pdf: bool) -> None:
 
 @cli.command("bundle")
 @PROJECT
-@click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=None, help="The build folder.  [default: PROJECT/build]")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The zip file to write.  [default: BUILD/guides.zip]")
+@click.option(
+    "--build",
+    "build_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The build folder.  [default: PROJECT/build]",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The zip file to write.  [default: BUILD/guides.zip]",
+)
 def bundle_command(project: Path, build_dir: Path | None, out: Path | None) -> None:
     """Zip the built site and PDFs for offline use (open guides/index.html from the stick)."""
     from .commands.bundle import bundle
@@ -221,10 +249,18 @@ def bundle_command(project: Path, build_dir: Path | None, out: Path | None) -> N
 
 
 @cli.command("merge-manifests")
-@click.argument("manifests", nargs=-1, required=True,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder to write the merged manifest.json into.")
+@click.argument(
+    "manifests",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write the merged manifest.json into.",
+)
 def merge_manifests_command(manifests, out: Path) -> None:
     """Merge the manifest.json files of shard builds (--shard K/N) into one."""
     from .output import merge_manifests, write_manifest

@@ -1,4 +1,4 @@
-"""Bind plain YAML values to the schema's dataclasses, reporting every mismatch with its location."""
+"""Bind plain YAML values to the schema's dataclasses, reporting each mismatch where it is."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Content hashes and the build cache: what each output was made from, and per-file check results.
 
-Kept beside the manifest of the published build (see versions.py). An output is rebuilt only when the hash of everything it is made
-from changes; checks of unchanged files (translations, plain language) are replayed, not recomputed.
+Kept beside the manifest of the published build (see versions.py). An output is rebuilt only
+when the hash of everything it is made from changes; checks of unchanged files (translations,
+plain language) are replayed, not recomputed.
 """
 
 from __future__ import annotations
@@ -76,14 +77,18 @@ class BuildCache:
         write_atomic(path, json.dumps(data, sort_keys=True).encode("utf-8"))
 
     def replay(self, key: str, report: Report, compute: Callable[[Report], None]) -> None:
-        """Add the problems of a check to report: recorded ones if key is known, else compute them."""
+        """Add a check's problems to report: recorded ones for a known key, else computed."""
         if key not in self.checks:
             scratch = Report(report.root)
             compute(scratch)
             self.checks[key] = [_problem_to_dict(p) for p in scratch.problems]
         for row in self.checks[key]:
-            report.add(Location(row["path"], row["line"], row["column"]), row["severity"],
-                       row["message"], row["hint"])
+            report.add(
+                Location(row["path"], row["line"], row["column"]),
+                row["severity"],
+                row["message"],
+                row["hint"],
+            )
 
 
 def _problem_to_dict(problem: Problem) -> dict:

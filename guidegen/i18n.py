@@ -109,7 +109,7 @@ _QUOTED_LINE = re.compile(
 
 
 def _unclosed_quote(text: str) -> int:
-    """Return the first line that is not a keyword and a closed string (Babel reads some silently)."""
+    """Return the first line that is not a keyword and a closed string (Babel skips some)."""
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if stripped.startswith("#~"):
@@ -281,28 +281,17 @@ def merge_passages(
                 "Keep {placeholders} exactly as they are; translate the words around them."
             )
         before = previous.pop(p.context, None)
-        if before is None or not before.string:
-            catalog.add(p.text, "", context=p.context, auto_comments=comments)
-        elif before.id == p.text:
-            catalog.add(
-                p.text,
-                before.string,
-                context=p.context,
-                auto_comments=comments,
-                user_comments=before.user_comments,
-                flags=before.flags,
-                previous_id=before.previous_id,
-            )
-        else:
-            catalog.add(
-                p.text,
-                before.string,
-                context=p.context,
-                auto_comments=comments,
-                user_comments=before.user_comments,
-                flags={"fuzzy"},
-                previous_id=[before.id],
-            )
+        translated = before is not None and bool(before.string)
+        changed = translated and before.id != p.text
+        catalog.add(
+            p.text,
+            before.string if translated else "",
+            context=p.context,
+            auto_comments=comments,
+            user_comments=before.user_comments if translated else (),
+            flags={"fuzzy"} if changed else (before.flags if translated else ()),
+            previous_id=[before.id] if changed else (before.previous_id if translated else ()),
+        )
     for message in previous.values():
         if message.string:
             catalog.obsolete[(message.id, message.context)] = message
@@ -328,7 +317,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def ui_template(template_dirs: list[Path]) -> Catalog:
-    """Extract the interface strings of the templates (and the few in guidegen's code) with Babel."""
+    """Extract the interface strings of the templates (and of guidegen's code) with Babel."""
     from babel.messages.extract import extract_from_dir
 
     catalog = Catalog(project="guidegen")

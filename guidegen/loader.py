@@ -41,7 +41,7 @@ def today() -> date:
 
 
 def load_project(root: Path, report: Report) -> Project | None:
-    """Read and check the whole project; every problem goes to report. None if config is unusable."""
+    """Read and check the whole project into report; None if the config is unusable."""
     config = load_config(root, report)
     if config is None:
         return None

@@ -42,29 +42,50 @@ def make_lookup(
     return Lookup(locale.code, locale.dir, source.code, source.dir, locale.show_outdated, catalogs)
 
 
-def guide_coverage(project: Project, locale: LocaleConfig, guide_id: str, report: Report,
-                   cache: BuildCache | None = None, hasher: Hasher | None = None) -> Coverage:
+def guide_coverage(
+    project: Project,
+    locale: LocaleConfig,
+    guide_id: str,
+    report: Report,
+    cache: BuildCache | None = None,
+    hasher: Hasher | None = None,
+) -> Coverage:
     """Return how much of a guide is translated; cached by the hashes of its YAML and PO file."""
     cache, hasher = cache or BuildCache(), hasher or Hasher()
-    key = ":".join([locale.code, hasher.file(project.root / GUIDES_DIR / f"{guide_id}.yaml"),
-                    hasher.file(catalog_path(project.root, locale.code, guide_id))])
+    key = ":".join(
+        [
+            locale.code,
+            hasher.file(project.root / GUIDES_DIR / f"{guide_id}.yaml"),
+            hasher.file(catalog_path(project.root, locale.code, guide_id)),
+        ]
+    )
     if key not in cache.coverage:
         lookup = make_lookup(project, locale, [guide_id], report)
-        cache.coverage[key] = list(lookup.coverage(guide_passages(project.guides[guide_id]))
-                                   .as_dict().values())
+        cache.coverage[key] = list(
+            lookup.coverage(guide_passages(project.guides[guide_id])).as_dict().values()
+        )
     return Coverage(*cache.coverage[key])
 
 
-def published_guides(project: Project, locale: LocaleConfig, report: Report,
-                     cache: BuildCache | None = None, hasher: Hasher | None = None) -> list[str]:
+def published_guides(
+    project: Project,
+    locale: LocaleConfig,
+    report: Report,
+    cache: BuildCache | None = None,
+    hasher: Hasher | None = None,
+) -> list[str]:
     """Return the guides translated enough to be published in a locale, in id order."""
-    return [guide_id for guide_id in project.guides
-            if guide_coverage(project, locale, guide_id, report, cache, hasher).ratio
-            >= locale.publish_threshold]
+    return [
+        guide_id
+        for guide_id in project.guides
+        if guide_coverage(project, locale, guide_id, report, cache, hasher).ratio
+        >= locale.publish_threshold
+    ]
 
 
-def localize_site(project: Project, locale: LocaleConfig, report: Report,
-                  published: list[str] | None = None) -> LocalizedSite:
+def localize_site(
+    project: Project, locale: LocaleConfig, report: Report, published: list[str] | None = None
+) -> LocalizedSite:
     """Return one locale's view of the project: shared content and the published guides."""
     if published is None:
         published = published_guides(project, locale, report)

@@ -50,7 +50,7 @@ def _item_key(item: Any, index: int) -> str:
 
 
 def iter_passages(obj: Any, prefix: str) -> Iterator[SourcePassage]:
-    """Yield every translatable passage under obj, with a stable context like 'guide|steps.pay.body'."""
+    """Yield each translatable passage under obj with a stable context ('guide|steps.x.body')."""
     for f, tp in schema_fields(type(obj)):
         value = getattr(obj, f.name)
         yield from _walk(

@@ -1,4 +1,4 @@
-"""PDF rendering with WeasyPrint: a sandboxed URL fetcher, explicit fonts and a tagged PDF/UA-1 file.
+"""PDF rendering with WeasyPrint: a sandboxed URL fetcher, explicit fonts, tagged PDF/UA-1.
 
 WeasyPrint is imported lazily so that check, i18n and no-op builds never pay for it.
 """
@@ -26,7 +26,7 @@ class FetchRefused(ValueError):
 
 
 def make_fetcher(asset_roots: list[Path], memory: dict[str, bytes] | None = None):
-    """Return a WeasyPrint URL fetcher that serves files under asset_roots and in-memory assets only."""
+    """Return a WeasyPrint URL fetcher serving only files under asset_roots and in-memory assets."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     roots = [root.resolve() for root in asset_roots]

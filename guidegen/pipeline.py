@@ -103,8 +103,11 @@ def render_locale_index(renderer: PageRenderer, project: Project, site: Localize
 
 
 def _translations(project: Project, published: dict[str, list[str]], guide_id: str, code: str):
-    return [project.config.locale(other) for other, guides in published.items()
-            if other != code and guide_id in guides]
+    return [
+        project.config.locale(other)
+        for other, guides in published.items()
+        if other != code and guide_id in guides
+    ]
 
 
 def _guide_context(project: Project, site: LocalizedSite, guide_id: str) -> dict:

@@ -68,44 +68,81 @@ class Selection:
         return guide_order.index(item.guide) % count == index
 
 
-def plan_outputs(project: Project, paper: str, formats: str, report: Report, cache: BuildCache,
-                 hasher: Hasher) -> Plan:
+def plan_outputs(
+    project: Project, paper: str, formats: str, report: Report, cache: BuildCache, hasher: Hasher
+) -> Plan:
     """Return every output with its input key."""
     root = project.root
     theme = digest([hasher.tree(folder, (".html", ".css")) for folder in template_dirs(root)])
-    base = digest(__version__, code_hash(hasher), theme, hasher.file(root / CONFIG_FILE), paper,
-                  formats != "html")
-    shared_yaml = hasher.files(root / CONTENT_DIR / n for n in
-                               ("sources.yaml", "glossary.yaml", "contacts.yaml"))
+    base = digest(
+        __version__,
+        code_hash(hasher),
+        theme,
+        hasher.file(root / CONFIG_FILE),
+        paper,
+        formats != "html",
+    )
+    shared_yaml = hasher.files(
+        root / CONTENT_DIR / n for n in ("sources.yaml", "glossary.yaml", "contacts.yaml")
+    )
     plan = Plan()
     for locale in project.config.locales:
         plan.published[locale.code] = published_guides(project, locale, report, cache, hasher)
     plan.outputs.append(Planned("index.html", "language", digest("language", base)))
-    plan.outputs += [Planned(f"assets/{name}", "asset", digest("asset", base, name))
-                     for name in THEME_ASSETS]
+    plan.outputs += [
+        Planned(f"assets/{name}", "asset", digest("asset", base, name)) for name in THEME_ASSETS
+    ]
+
     def guide_inputs(guide_id: str, code: str) -> str:
-        return digest(hasher.file(root / GUIDES_DIR / f"{guide_id}.yaml"),
-                      hasher.file(catalog_path(root, code, guide_id)))
+        return digest(
+            hasher.file(root / GUIDES_DIR / f"{guide_id}.yaml"),
+            hasher.file(catalog_path(root, code, guide_id)),
+        )
 
     for locale in project.config.locales:
         code = locale.code
-        locale_inputs = digest(base, shared_yaml, code, plan.published,
-                               hasher.file(catalog_path(root, code, SHARED)),
-                               hasher.file(catalog_path(root, code, UI)))
-        plan.outputs.append(Planned(f"{code}/index.html", "index", digest(
-            "index", locale_inputs, [guide_inputs(g, code) for g in project.guides]), locale=code))
+        locale_inputs = digest(
+            base,
+            shared_yaml,
+            code,
+            plan.published,
+            hasher.file(catalog_path(root, code, SHARED)),
+            hasher.file(catalog_path(root, code, UI)),
+        )
+        plan.outputs.append(
+            Planned(
+                f"{code}/index.html",
+                "index",
+                digest("index", locale_inputs, [guide_inputs(g, code) for g in project.guides]),
+                locale=code,
+            )
+        )
         for guide_id in plan.published[code]:
             guide = project.guides[guide_id]
             related = [guide_inputs(g, code) for g in guide.related if g in project.guides]
-            key = digest(locale_inputs, guide_id, guide_inputs(guide_id, code), related,
-                         guide.review.review_by < today())
-            plan.outputs.append(Planned(f"{code}/{guide_id}/index.html", "guide",
-                                        digest("guide", key), guide_id, code))
+            key = digest(
+                locale_inputs,
+                guide_id,
+                guide_inputs(guide_id, code),
+                related,
+                guide.review.review_by < today(),
+            )
+            plan.outputs.append(
+                Planned(
+                    f"{code}/{guide_id}/index.html", "guide", digest("guide", key), guide_id, code
+                )
+            )
             for variant in pdf_variants(paper):
-                plan.outputs.append(Planned(
-                    f"{code}/{guide_id}/{pdf_name(guide_id, code, variant)}", "pdf",
-                    digest("pdf", key, variant.suffix, _weasyprint_version()), guide_id, code,
-                    variant))
+                plan.outputs.append(
+                    Planned(
+                        f"{code}/{guide_id}/{pdf_name(guide_id, code, variant)}",
+                        "pdf",
+                        digest("pdf", key, variant.suffix, _weasyprint_version()),
+                        guide_id,
+                        code,
+                        variant,
+                    )
+                )
     return plan
 
 

@@ -1,4 +1,4 @@
-"""Plain-language checks: English reading grade per section, Chinese sentence length, long sentences."""
+"""Plain-language checks: English reading grade per section, Chinese sentence length."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ class Section:
 
 
 def plain(text: str) -> str:
-    """Return text without Markdown marks and placeholders; a list item or line reads as a sentence."""
+    """Return text without Markdown marks and placeholders; each line reads as a sentence."""
     lines = [_MARKUP.sub(lambda m: m.group(1) or "", line).strip() for line in text.splitlines()]
     return "\n".join(
         line if not line or line[-1] in ".!?:;。！？；：" else line + "." for line in lines
@@ -134,8 +134,9 @@ def check_chinese(project: Project, guide: Guide, locale: str, report: Report) -
             )
 
 
-def check_readability(project: Project, report: Report, cache: BuildCache | None = None,
-                      hasher: Hasher | None = None) -> None:
+def check_readability(
+    project: Project, report: Report, cache: BuildCache | None = None, hasher: Hasher | None = None
+) -> None:
     """Run the plain-language checks on every guide: English source and Chinese translations.
 
     With a cache, results for unchanged files are replayed instead of recomputed.
@@ -144,11 +145,18 @@ def check_readability(project: Project, report: Report, cache: BuildCache | None
     settings = f"{project.config.reading_grade}:{LONG_ENGLISH_SENTENCE}:{LONG_CHINESE_SENTENCE}"
     for guide in project.guides.values():
         source = hasher.file(project.root / GUIDES_DIR / f"{guide.id}.yaml")
-        cache.replay(f"read-en:{settings}:{source}", report,
-                     lambda scratch, g=guide: check_english(
-                         g, project.docs.get(g.id), project.config, scratch))
+        cache.replay(
+            f"read-en:{settings}:{source}",
+            report,
+            lambda scratch, g=guide: check_english(
+                g, project.docs.get(g.id), project.config, scratch
+            ),
+        )
         for locale in project.config.codes:
             if locale.startswith("zh") and locale != project.config.source_locale:
                 po = hasher.file(catalog_path(project.root, locale, guide.id))
-                cache.replay(f"read-zh:{settings}:{locale}:{source}:{po}", report,
-                             lambda scratch, g=guide, c=locale: check_chinese(project, g, c, scratch))
+                cache.replay(
+                    f"read-zh:{settings}:{locale}:{source}:{po}",
+                    report,
+                    lambda scratch, g=guide, c=locale: check_chinese(project, g, c, scratch),
+                )

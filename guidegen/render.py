@@ -50,37 +50,38 @@ def _fallback_attrs(text: str) -> str:
     return ""
 
 
-@jinja2.pass_context
-def _note(context, text: str) -> Markup:
-    if not (isinstance(text, Passage) and text.is_fallback):
-        return Markup("")
-    key = "notice_outdated" if text.state == "outdated" else "notice_missing"
-    return Markup('<span class="fallback-note">{}</span> ').format(context[key])
+def _notice(context, text: Passage) -> str:
+    return context["notice_outdated" if text.state == "outdated" else "notice_missing"]
 
 
 @jinja2.pass_context
 def _block(context, text: str) -> Markup:
     """Render a Markdown passage; a fallback passage is wrapped with its language and a notice."""
-    html = render_markdown(str(text))
-    attrs = _fallback_attrs(text)
-    if not attrs:
-        return html
-    note = Markup('<p class="fallback-note" role="note">{}</p>').format(
-        context["notice_outdated" if text.state == "outdated" else "notice_missing"]
+    return _mark_fallback(
+        context,
+        text,
+        render_markdown(str(text)),
+        "div",
+        '<p class="fallback-note" role="note">{}</p>',
     )
-    return Markup(f'<div class="fallback"{attrs}>') + note + html + Markup("</div>")
 
 
 @jinja2.pass_context
 def _inline(context, text: str) -> Markup:
     """Render a one-line passage; a fallback passage carries its language and a notice."""
-    html = render_inline(str(text))
+    return _mark_fallback(
+        context, text, render_inline(str(text)), "span", '<span class="fallback-note">{}</span> '
+    )
+
+
+def _mark_fallback(context, text: str, html: Markup, tag: str, note: str) -> Markup:
     attrs = _fallback_attrs(text)
     if not attrs:
         return html
-    return (
-        _note(context, text) + Markup(f'<span class="fallback"{attrs}>') + html + Markup("</span>")
-    )
+    notice = Markup(note).format(_notice(context, text))
+    if tag == "span":  # inline: the notice stands before the passage, outside its language
+        return notice + Markup(f'<span class="fallback"{attrs}>') + html + Markup("</span>")
+    return Markup(f'<div class="fallback"{attrs}>') + notice + html + Markup("</div>")
 
 
 class PageRenderer:

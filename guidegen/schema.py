@@ -1,6 +1,6 @@
 """The content schema, declared once: every field of a guide and of the shared content files.
 
-Each field's `doc` is the authors' reference; `guidegen docs` turns this module into docs/authoring.md.
+Each field's `doc` is the authors' reference: `guidegen docs` writes docs/authoring.md from it.
 `Plain` and `Markdown` fields are translatable passages; plain `str` fields are identifiers or
 original-language text that is never translated.
 """

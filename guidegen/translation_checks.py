@@ -20,8 +20,9 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _BOLD = re.compile(r"\*\*")
 
 
-def check_translations(project: Project, report: Report, cache: BuildCache | None = None,
-                       hasher: Hasher | None = None) -> None:
+def check_translations(
+    project: Project, report: Report, cache: BuildCache | None = None, hasher: Hasher | None = None
+) -> None:
     """Report every broken translation in every locale's catalogs, with file:line.
 
     With a cache, a catalog whose bytes did not change since the last build is not read again.
@@ -35,8 +36,11 @@ def check_translations(project: Project, report: Report, cache: BuildCache | Non
             path = catalog_path(project.root, locale.code, owner)
             if not path.is_file():
                 continue
-            cache.replay(f"po-check:{locale.code}:{hasher.file(path)}", report,
-                         lambda scratch, p=path, c=locale.code: _check_file(p, c, scratch))
+            cache.replay(
+                f"po-check:{locale.code}:{hasher.file(path)}",
+                report,
+                lambda scratch, p=path, c=locale.code: _check_file(p, c, scratch),
+            )
 
 
 def _check_file(path: Path, locale: str, report: Report) -> None:

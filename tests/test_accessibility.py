@@ -79,4 +79,6 @@ def test_fallback_and_notices_do_not_rely_on_colour_alone(tiny_build, page):
     # every fallback passage has a text notice, and its border, not only a background colour
     styles = page.evaluate("""() => [...document.querySelectorAll('div.fallback')].map(e =>
         [getComputedStyle(e).borderInlineStartWidth, e.querySelector('.fallback-note') !== null])""")
-    assert styles and all(float(width.removesuffix("px")) >= 3 and has_note for width, has_note in styles)
+    assert styles and all(
+        float(width.removesuffix("px")) >= 3 and has_note for width, has_note in styles
+    )

@@ -195,6 +195,9 @@ def test_bundle_is_offline_and_reproducible(tiny_build, tmp_path):
         for name in archive.namelist():
             if name.endswith(".html"):
                 html = archive.read(name).decode()
-                resources = re.findall(r'<(?:img|script|link rel="stylesheet")[^>]*(?:src|href)="([^"]+)"',
-                                       html)
-                assert all(not r.startswith(("http:", "https:", "//", "/")) for r in resources), name
+                resources = re.findall(
+                    r'<(?:img|script|link rel="stylesheet")[^>]*(?:src|href)="([^"]+)"', html
+                )
+                assert all(not r.startswith(("http:", "https:", "//", "/")) for r in resources), (
+                    name
+                )

@@ -17,8 +17,15 @@ from guidegen.problems import Report
 from .pdf_facts import page_texts
 
 REPO = Path(__file__).resolve().parent.parent
-GUIDES = ["dishonest-list-removal", "dishonest-list-objection", "consumption-restrictions",
-          "credit-china-repair", "credit-report-dispute", "personal-information-rights", "legal-aid"]
+GUIDES = [
+    "dishonest-list-removal",
+    "dishonest-list-objection",
+    "consumption-restrictions",
+    "credit-china-repair",
+    "credit-report-dispute",
+    "personal-information-rights",
+    "legal-aid",
+]
 PINPOINT = re.compile(r"\bArts?\.\s*\d+|whole instrument", re.IGNORECASE)
 
 
@@ -69,13 +76,17 @@ def test_no_uncertain_rule_is_stated(project):
     """Facts marked [U] in the facts sheet must not appear as rules."""
     emergency = project.guides["consumption-restrictions"]
     text = " ".join(s.body for s in emergency.steps if "emergency" in s.id)
-    assert not re.search(r"within 3 working days", text), "no 3-working-day rule for emergency travel"
+    assert not re.search(r"within 3 working days", text), (
+        "no 3-working-day rule for emergency travel"
+    )
     aid = " ".join(s.body for s in project.guides["legal-aid"].steps)
     assert "24 hours" not in aid and "round-the-clock" not in aid
 
 
-@pytest.mark.parametrize("locale,guides", [("zh-Hans", GUIDES),
-                                           ("ug", ["dishonest-list-removal", "dishonest-list-objection"])])
+@pytest.mark.parametrize(
+    "locale,guides",
+    [("zh-Hans", GUIDES), ("ug", ["dishonest-list-removal", "dishonest-list-objection"])],
+)
 def test_translations_are_complete_drafts(project, locale, guides):
     for guide_id in guides:
         lookup = make_lookup(project, project.config.locale(locale), [guide_id], Report(REPO))
@@ -87,7 +98,9 @@ def test_translations_are_complete_drafts(project, locale, guides):
 
 
 def test_vietnamese_is_partial_so_fallback_is_exercised(project):
-    lookup = make_lookup(project, project.config.locale("vi"), ["dishonest-list-removal"], Report(REPO))
+    lookup = make_lookup(
+        project, project.config.locale("vi"), ["dishonest-list-removal"], Report(REPO)
+    )
     coverage = lookup.coverage(guide_passages(project.guides["dishonest-list-removal"]))
     assert 0 < coverage.missing < coverage.total
 
@@ -150,5 +163,6 @@ def test_every_bundled_pdf_is_tagged_titled_and_structured(bundled_build, projec
 def test_authoring_reference_is_up_to_date():
     from guidegen.commands.docs import render_reference
 
-    assert (REPO / "docs/authoring.md").read_text("utf-8") == render_reference(), \
+    assert (REPO / "docs/authoring.md").read_text("utf-8") == render_reference(), (
         "run: guidegen docs"
+    )

@@ -58,7 +58,9 @@ def test_guide_page_structure(tiny_build, path, lang):
     page = _page(tiny_build, path)
     assert page.find("html") == [{"lang": lang, "dir": "ltr"}]
     assert page.headings.count(1) == 1
-    assert all(b - a <= 1 for a, b in zip(page.headings, page.headings[1:], strict=False)), page.headings
+    assert all(b - a <= 1 for a, b in zip(page.headings, page.headings[1:], strict=False)), (
+        page.headings
+    )
     assert page.find("main", id="main") and page.find("header") and page.find("footer")
     assert page.find("a", href="#main"), "skip link"
     assert page.find("ol", **{"class": "steps"})

@@ -56,8 +56,10 @@ def test_deleted_guide_outputs_are_removed(tmp_project):
     (root / "content/guides/leave-list.yaml").unlink()
     result = _build(root)
     assert sorted(result.removed) == sorted(
-        f"{code}/leave-list/{name}" for code in ("en", "zh-Hans")
-        for name in ("index.html", f"leave-list.{code}.pdf", f"leave-list.{code}.large.pdf"))
+        f"{code}/leave-list/{name}"
+        for code in ("en", "zh-Hans")
+        for name in ("index.html", f"leave-list.{code}.pdf", f"leave-list.{code}.large.pdf")
+    )
     assert not (root / "build/site/en/leave-list").exists()
     manifest = json.loads((root / "build/manifest.json").read_text())["files"]
     assert all("leave-list/" not in row["path"] for row in manifest)
@@ -72,8 +74,9 @@ def test_force_rebuilds_everything(tmp_project):
 def test_shards_split_guides_and_together_cover_the_site(tmp_project):
     root = tmp_project()
     guide = (root / "content/guides/leave-list.yaml").read_text()
-    (root / "content/guides/other-guide.yaml").write_text(guide.replace("id: leave-list",
-                                                                        "id: other-guide"))
+    (root / "content/guides/other-guide.yaml").write_text(
+        guide.replace("id: leave-list", "id: other-guide")
+    )
     one = build(BuildOptions(project=root, out=root / "shard1", formats="html", shard=(1, 2)))
     two = build(BuildOptions(project=root, out=root / "shard2", formats="html", shard=(2, 2)))
     guides_one = {p.split("/")[1] for p in one.written if p.count("/") == 2}
@@ -101,6 +104,11 @@ def test_check_and_no_op_build_never_import_weasyprint(tmp_project):
         "assert result.written == [], result.written\n"
         "print('weasyprint' in sys.modules)\n"
     )
-    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True, env={"GUIDEGEN_TODAY": "2026-11-25", "PATH": ""})
+    output = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"GUIDEGEN_TODAY": "2026-11-25", "PATH": ""},
+    )
     assert output.stdout.strip() == "False"

@@ -17,8 +17,11 @@ from guidegen.commands.build import BuildOptions, build
 
 def _site_state(out):
     manifest = json.loads((out / "manifest.json").read_text())["files"]
-    on_disk = {p.relative_to(out / "site").as_posix(): p.read_bytes()
-               for p in (out / "site").rglob("*") if p.is_file()}
+    on_disk = {
+        p.relative_to(out / "site").as_posix(): p.read_bytes()
+        for p in (out / "site").rglob("*")
+        if p.is_file()
+    }
     assert sorted(on_disk) == [row["path"] for row in manifest], "manifest lists exactly the files"
     for row in manifest:
         assert hashlib.sha256(on_disk[row["path"]]).hexdigest() == row["sha256"], row["path"]
@@ -33,11 +36,16 @@ def test_killed_build_leaves_previous_outputs_and_consistent_manifest(tmp_projec
     before = _site_state(out)
 
     guide = root / "content/guides/leave-list.yaml"
-    guide.write_text(guide.read_text().replace("Leaving the list", "Leaving the list (2nd edition)"))
+    guide.write_text(
+        guide.read_text().replace("Leaving the list", "Leaving the list (2nd edition)")
+    )
     process = subprocess.Popen(
         [sys.executable, "-m", "guidegen", "build", "--project", str(root), "-j", "2"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-        env={**os.environ, "GUIDEGEN_TODAY": "2026-11-25"})
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        env={**os.environ, "GUIDEGEN_TODAY": "2026-11-25"},
+    )
     time.sleep(delay)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()

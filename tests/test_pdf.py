@@ -40,7 +40,9 @@ def test_structure_has_one_h1_ordered_headings_lists_and_figure_alt(pdf_file):
     kinds = [kind for _, kind, _ in tree]
     assert kinds.count("/H1") == 1
     levels = [int(k[2]) for k in kinds if k in ("/H1", "/H2", "/H3", "/H4")]
-    assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+    assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), (
+        levels
+    )
     assert "/L" in kinds and "/LI" in kinds
     figures = [attrs for _, kind, attrs in tree if kind == "/Figure"]
     assert figures and all(

@@ -1,4 +1,4 @@
-"""guidegen build: load, validate, plan, resolve translations, render HTML and PDF, write atomically."""
+"""guidegen build: load, validate, plan, localize, render HTML and PDF, publish atomically."""
 
 from __future__ import annotations
 
@@ -14,8 +14,16 @@ from ..loader import Project, load_project
 from ..localize import LocalizedSite, localize_site
 from ..output import ManifestEntry, entry_for, read_manifest, write_durable, write_manifest
 from ..pdf import require_font
-from ..pipeline import (SITE_DIR, Output, PdfJob, pdf_jobs, render_guide_page,
-                        render_language_page, render_locale_index, theme_assets)
+from ..pipeline import (
+    SITE_DIR,
+    Output,
+    PdfJob,
+    pdf_jobs,
+    render_guide_page,
+    render_language_page,
+    render_locale_index,
+    theme_assets,
+)
 from ..plan import Plan, Planned, Selection, plan_outputs
 from ..problems import Report
 from ..progress import Progress
@@ -57,9 +65,11 @@ class BuildResult:
     seconds: float = 0.0
 
     def summary(self) -> str:
-        return (f"rendered {len(self.written)}, up to date {len(self.up_to_date)}, "
-                f"removed {len(self.removed)}, failed {len(self.failed)} "
-                f"in {self.seconds:.1f} s")
+        return (
+            f"rendered {len(self.written)}, up to date {len(self.up_to_date)}, "
+            f"removed {len(self.removed)}, failed {len(self.failed)} "
+            f"in {self.seconds:.1f} s"
+        )
 
 
 @dataclass
@@ -125,14 +135,16 @@ def load_and_validate(state: Build) -> Project:
 def fail_on_problems(report: Report, strict: bool) -> None:
     """Raise ContentError listing every problem when the input is not usable."""
     if report.failed(strict):
-        raise ContentError(report.as_text() + f"\n{len(report.errors)} error(s), "
-                           f"{len(report.warnings)} warning(s)")
+        raise ContentError(
+            report.as_text() + f"\n{len(report.errors)} error(s), {len(report.warnings)} warning(s)"
+        )
 
 
 def plan_build(state: Build) -> Plan:
     """Return every output of the project with the hash of its inputs."""
-    return plan_outputs(state.project, state.paper, state.options.formats, state.report,
-                        state.cache, state.hasher)
+    return plan_outputs(
+        state.project, state.paper, state.options.formats, state.report, state.cache, state.hasher
+    )
 
 
 def outdated_outputs(state: Build, plan: Plan) -> list[Planned]:
@@ -155,13 +167,21 @@ def outdated_outputs(state: Build, plan: Plan) -> list[Planned]:
 def resolve_translations(state: Build, plan: Plan, todo: list[Planned]) -> dict[str, LocalizedSite]:
     """Return the localized view of every locale that has something to render."""
     locales = {item.locale for item in todo if item.locale}
-    return {code: localize_site(state.project, state.project.config.locale(code), state.report,
-                                plan.published[code])
-            for code in sorted(locales)}
+    return {
+        code: localize_site(
+            state.project, state.project.config.locale(code), state.report, plan.published[code]
+        )
+        for code in sorted(locales)
+    }
 
 
-def render_html(state: Build, plan: Plan, sites: dict[str, LocalizedSite], todo: list[Planned],
-                progress: Progress) -> list[Output]:
+def render_html(
+    state: Build,
+    plan: Plan,
+    sites: dict[str, LocalizedSite],
+    todo: list[Planned],
+    progress: Progress,
+) -> list[Output]:
     """Render the outdated HTML pages and theme assets into memory."""
     project = state.project
     env = make_environment(project.root)
@@ -171,8 +191,9 @@ def render_html(state: Build, plan: Plan, sites: dict[str, LocalizedSite], todo:
         if item.kind == "asset":
             outputs += [o for o in theme_assets(project.root) if o.path == item.path]
         elif item.kind == "language":
-            source = localize_site(project, project.config.locale(project.config.source_locale),
-                                   state.report, [])
+            source = localize_site(
+                project, project.config.locale(project.config.source_locale), state.report, []
+            )
             renderer = PageRenderer(env, project.config, source, project.root, state.report)
             outputs.append(render_language_page(renderer))
         else:
@@ -181,8 +202,11 @@ def render_html(state: Build, plan: Plan, sites: dict[str, LocalizedSite], todo:
             if item.kind == "index":
                 outputs.append(render_locale_index(renderer, project, site))
             else:
-                outputs.append(render_guide_page(renderer, project, plan.published, site,
-                                                 item.guide, state.paper, with_pdfs))
+                outputs.append(
+                    render_guide_page(
+                        renderer, project, plan.published, site, item.guide, state.paper, with_pdfs
+                    )
+                )
     return outputs
 
 
@@ -193,8 +217,9 @@ def check_fonts(sites: dict[str, LocalizedSite], todo: list[Planned]) -> None:
         require_font(locale.font, locale.font_package, locale.code)
 
 
-def render_pdfs(state: Build, sites: dict[str, LocalizedSite], todo: list[Planned],
-                progress: Progress) -> list[Output]:
+def render_pdfs(
+    state: Build, sites: dict[str, LocalizedSite], todo: list[Planned], progress: Progress
+) -> list[Output]:
     """Render the outdated PDFs in parallel worker processes."""
     wanted = [item for item in todo if item.kind == "pdf"]
     if not wanted:
@@ -203,7 +228,7 @@ def render_pdfs(state: Build, sites: dict[str, LocalizedSite], todo: list[Planne
     project = state.project
     env = make_environment(project.root)
     jobs: list[PdfJob] = []
-    for (code, guide_id) in sorted({(i.locale, i.guide) for i in wanted}):
+    for code, guide_id in sorted({(i.locale, i.guide) for i in wanted}):
         renderer = PageRenderer(env, project.config, sites[code], project.root, state.report)
         variants = [i.variant for i in wanted if (i.locale, i.guide) == (code, guide_id)]
         jobs += pdf_jobs(renderer, project, sites[code], guide_id, variants)
@@ -241,15 +266,22 @@ def write_outputs(state: Build, plan: Plan, outputs: list[Output]) -> None:
         raise
 
 
-def _fill_version(state: Build, plan: Plan, version: Path, entries: dict[str, ManifestEntry],
-                  outputs: list[Output], stale: list[str]) -> None:
+def _fill_version(
+    state: Build,
+    plan: Plan,
+    version: Path,
+    entries: dict[str, ManifestEntry],
+    outputs: list[Output],
+    stale: list[str],
+) -> None:
     site_root = version / SITE_DIR
     keys = {item.path: item.key for item in plan.outputs}
     for output in sorted(outputs, key=lambda o: o.path):
         target = site_root / output.path
         write_durable(target, output.data)
-        entries[output.path] = entry_for(site_root, target, output.guide, output.locale,
-                                         output.format, output.data)
+        entries[output.path] = entry_for(
+            site_root, target, output.guide, output.locale, output.format, output.data
+        )
         state.cache.outputs[output.path] = keys[output.path]
         state.result.written.append(output.path)
     for path in stale:

@@ -17,15 +17,17 @@ def bundle(out: Path, target: Path) -> int:
     try:
         rows = json.loads((out / MANIFEST).read_text("utf-8"))["files"]
     except (OSError, ValueError, KeyError) as exc:
-        raise BuildError(f"{out / MANIFEST}: no built site to bundle (run guidegen build first)") \
-            from exc
+        raise BuildError(
+            f"{out / MANIFEST}: no built site to bundle (run guidegen build first)"
+        ) from exc
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
     with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for row in sorted(rows, key=lambda r: r["path"]):
             info = zipfile.ZipInfo(f"guides/{row['path']}", date_time=FIXED_TIME)
-            info.compress_type = zipfile.ZIP_STORED if row["path"].endswith(".pdf") else \
-                zipfile.ZIP_DEFLATED
+            info.compress_type = (
+                zipfile.ZIP_STORED if row["path"].endswith(".pdf") else zipfile.ZIP_DEFLATED
+            )
             info.external_attr = 0o644 << 16
             archive.writestr(info, (out / "site" / row["path"]).read_bytes())
     temporary.replace(target)

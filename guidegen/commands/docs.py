@@ -35,7 +35,7 @@ SECTIONS = [
 
 INTRO = """# Authoring reference
 
-Generated from `guidegen/schema.py` and `guidegen/config.py` by `guidegen docs`; do not edit by hand.
+Generated from `guidegen/schema.py` and `guidegen/config.py` by `guidegen docs`: do not edit.
 
 Fields marked *translatable* are extracted into the PO catalogs under `content/locales/` (see
 TRANSLATING.md). *Markdown* fields accept a small, safe part of Markdown: paragraphs, lists, bold,

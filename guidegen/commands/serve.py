@@ -1,4 +1,4 @@
-"""guidegen serve: build into a temporary folder, serve it on localhost, rebuild on save, reload pages."""
+"""guidegen serve: build into a temporary folder, serve on localhost, rebuild on save, reload."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ RELOAD_SCRIPT = b"""<script>
 
 @dataclass
 class Preview:
-    """The state of a running preview: where it builds, and a version that changes on each rebuild."""
+    """A running preview: where it builds, and a version that changes on each rebuild."""
 
     project: Path
     out: Path
@@ -41,7 +41,9 @@ class Preview:
         """Build into the preview folder; keep the previous pages if the build fails."""
         with self.lock:
             try:
-                build(BuildOptions(project=self.project, out=self.out, formats=self.formats, jobs=1))
+                build(
+                    BuildOptions(project=self.project, out=self.out, formats=self.formats, jobs=1)
+                )
             except GuidegenError as exc:
                 self.last_error = exc.format_message()
                 logger.error("%s", self.last_error)
@@ -56,27 +58,24 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         if self.path == "/__version":
-            body = str(self.preview.version).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/plain")
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self._send(str(self.preview.version).encode(), "text/plain")
             return
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
         if path.suffix == ".html" and path.is_file():
             body = path.read_bytes().replace(b"</body>", RELOAD_SCRIPT + b"</body>")
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self._send(body, "text/html; charset=utf-8")
             return
         super().do_GET()
+
+    def _send(self, body: bytes, content_type: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002
         logger.debug(format, *args)
@@ -93,8 +92,11 @@ def watch(preview: Preview, stop: threading.Event) -> None:
     """Rebuild whenever a YAML, PO, template or CSS file of the project changes."""
     from watchfiles import watch as watch_files
 
-    folders = [preview.project / "content", preview.project / "templates",
-               preview.project / "guidegen.yaml"]
+    folders = [
+        preview.project / "content",
+        preview.project / "templates",
+        preview.project / "guidegen.yaml",
+    ]
     folders = [str(f) for f in folders if f.exists()]
     suffixes = (".yaml", ".yml", ".po", ".html", ".css")
     for changes in watch_files(*folders, stop_event=stop, debounce=300):
@@ -107,7 +109,9 @@ def serve(project: Path, port: int, with_pdf: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="guidegen-preview-") as folder:
         preview = Preview(project.resolve(), Path(folder), "all" if with_pdf else "html")
         if not preview.rebuild():
-            raise GuidegenError("the first build failed; fix the problems above and run serve again")
+            raise GuidegenError(
+                "the first build failed; fix the problems above and run serve again"
+            )
         server = make_server(preview, port)
         stop = threading.Event()
         watcher = threading.Thread(target=watch, args=(preview, stop), daemon=True)
