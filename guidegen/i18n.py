@@ -250,7 +250,10 @@ def new_catalog(locale: str, owner: str, draft: bool = True) -> Catalog:
         copyright_holder="",
         charset="utf-8",
         fuzzy=False,
+        last_translator="Draft translation (not reviewed)" if draft else "",
+        language_team=f"{locale} translators",
     )
+    catalog.revision_date = catalog.creation_date
     return catalog
 
 

@@ -8,6 +8,7 @@ DEBIAN_PACKAGES=(
   fonts-noto-core fonts-noto-cjk fontconfig            # fonts named by the PDFs, per script
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0  # WeasyPrint's text layout
   poppler-utils                                         # pdftoppm, to look at printed pages
+  gettext                                               # msgfmt: the tests check catalogs with it
   chromium                                              # headless browser for accessibility tests
 )
 # axe-core comes from the npm registry; take Debian's npm only when no npm is on the machine.
