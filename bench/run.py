@@ -203,8 +203,8 @@ def main() -> None:
     noop = run_build(project, f"jobs={args.jobs}")
     po = project / "content/locales/zh-Hans/guides/legal-aid.po"
     text = po.read_text()
-    title = re.search(r'msgctxt "legal-aid\|title"\nmsgid ".*"\nmsgstr "(.*)"', text)
-    po.write_text(text.replace(f'msgstr "{title.group(1)}"', f'msgstr "{title.group(1)}（新）"'))
+    step = re.search(r'msgctxt "legal-aid\|steps\.[a-z-]+\.title"\nmsgid ".*"\nmsgstr "(.*)"', text)
+    po.write_text(text.replace(f'msgstr "{step.group(1)}"', f'msgstr "{step.group(1)}（修订）"', 1))
     edit = run_build(project, f"jobs={args.jobs}")
     html_only = project / "html-only"
     shutil.copytree(project, html_only, ignore=shutil.ignore_patterns("build", "floor"))

@@ -40,10 +40,33 @@ def po_locale(code: str) -> str:
     return code.replace("-", "_")
 
 
+_PARSED: dict[tuple[Path, str, int, int], Catalog | None] = {}
+
+
 def read_catalog(path: Path, locale: str, report: Report) -> Catalog | None:
-    """Read a PO file with Babel; report a malformed file at its line. None if absent or broken."""
-    if not path.is_file():
+    """Read a PO file with Babel; report a malformed file at its line. None if absent or broken.
+
+    Parsed catalogs are kept for the life of the process, keyed by the file's size and mtime, so a
+    build that consults a catalog several times parses it once. Callers must not modify them.
+    """
+    try:
+        stat = path.stat()
+    except OSError:
         return None
+    key = (path.resolve(), locale, stat.st_size, stat.st_mtime_ns)
+    if key not in _PARSED:
+        scratch = Report(report.root)
+        _PARSED[key] = _parse_catalog(path, locale, scratch)
+        _PARSED_PROBLEMS[key] = scratch.problems
+    for problem in _PARSED_PROBLEMS[key]:
+        report.add(problem.location, problem.severity, problem.message, problem.hint)
+    return _PARSED[key]
+
+
+_PARSED_PROBLEMS: dict[tuple[Path, str, int, int], list] = {}
+
+
+def _parse_catalog(path: Path, locale: str, report: Report) -> Catalog | None:
     from .yamlsafe import read_text
 
     text = read_text(path, report)
@@ -220,11 +243,12 @@ def ui_translations(root: Path, locale: str, report: Report) -> Translations:
     catalog = read_catalog(catalog_path(root, locale, UI), locale, report)
     if catalog is None:
         return Translations()
-    for message in list(catalog):
-        if message.fuzzy and message.id:
-            message.string = ""  # outdated interface text shows the source, like content does
+    current = Catalog(locale=catalog.locale)  # outdated interface text shows the source
+    for message in catalog:
+        if message.id and not message.fuzzy:
+            current.add(message.id, message.string, context=message.context)
     buffer = io.BytesIO()
-    write_mo(buffer, catalog)
+    write_mo(buffer, current)
     buffer.seek(0)
     return Translations(buffer)
 

@@ -124,13 +124,12 @@ def plan_outputs(
                 locale_inputs,
                 guide_id,
                 guide_inputs(guide_id, code),
-                related,
                 guide.review.review_by < today(),
             )
+            # the web page also shows the titles of related guides; the PDFs do not
+            page_key = digest("guide", key, related)
             plan.outputs.append(
-                Planned(
-                    f"{code}/{guide_id}/index.html", "guide", digest("guide", key), guide_id, code
-                )
+                Planned(f"{code}/{guide_id}/index.html", "guide", page_key, guide_id, code)
             )
             for variant in pdf_variants(paper):
                 plan.outputs.append(
