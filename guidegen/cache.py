@@ -16,7 +16,7 @@ from pathlib import Path
 from .output import write_atomic
 from .problems import Location, Problem, Report
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -57,6 +57,9 @@ class BuildCache:
     outputs: dict[str, str] = field(default_factory=dict)
     coverage: dict[str, list[int]] = field(default_factory=dict)
     checks: dict[str, list[dict]] = field(default_factory=dict)
+    labels: dict[str, str] = field(
+        default_factory=dict
+    )  # hash of a guide's localized title+summary
 
     @classmethod
     def load(cls, path: Path | None) -> BuildCache:
@@ -67,7 +70,7 @@ class BuildCache:
             data = json.loads(path.read_text("utf-8"))
             if data.get("format") != CACHE_FORMAT:
                 return cls()
-            return cls(data["outputs"], data["coverage"], data["checks"])
+            return cls(data["outputs"], data["coverage"], data["checks"], data["labels"])
         except (OSError, ValueError, KeyError, TypeError):
             return cls()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .cache import BuildCache, Hasher
+from .cache import BuildCache, Hasher, digest
 from .config import LocaleConfig
 from .i18n import SHARED, Coverage, Lookup, catalog_path, guide_passages, read_catalog
 from .loader import GUIDES_DIR, Project
@@ -65,6 +65,34 @@ def guide_coverage(
             lookup.coverage(guide_passages(project.guides[guide_id])).as_dict().values()
         )
     return Coverage(*cache.coverage[key])
+
+
+def guide_label(
+    project: Project,
+    locale: LocaleConfig,
+    guide_id: str,
+    report: Report,
+    cache: BuildCache,
+    hasher: Hasher,
+) -> str:
+    """Return a hash of a guide's title and summary as shown in a locale (what other pages show
+    of it: index entries, related-guide links); cached by the hashes of its YAML and PO file."""
+    key = ":".join(
+        [
+            locale.code,
+            hasher.file(project.root / GUIDES_DIR / f"{guide_id}.yaml"),
+            hasher.file(catalog_path(project.root, locale.code, guide_id)),
+        ]
+    )
+    if key not in cache.labels:
+        guide = project.guides[guide_id]
+        lookup = make_lookup(project, locale, [guide_id], report)
+        shown = [
+            lookup.passage(f"{guide_id}|{name}", getattr(guide, name))
+            for name in ("title", "summary")
+        ]
+        cache.labels[key] = digest([(str(p), p.lang, p.state) for p in shown])
+    return cache.labels[key]
 
 
 def published_guides(

@@ -13,7 +13,7 @@ from .cache import BuildCache, Hasher, code_hash, digest
 from .config import CONFIG_FILE
 from .i18n import SHARED, UI, catalog_path
 from .loader import CONTENT_DIR, GUIDES_DIR, Project, today
-from .localize import published_guides
+from .localize import guide_label, published_guides
 from .pipeline import THEME_ASSETS, PdfVariant, pdf_name, pdf_variants
 from .problems import Report
 from .render import template_dirs
@@ -99,6 +99,9 @@ def plan_outputs(
             hasher.file(catalog_path(root, code, guide_id)),
         )
 
+    def label(guide_id: str, locale) -> str:
+        return guide_label(project, locale, guide_id, report, cache, hasher)
+
     for locale in project.config.locales:
         code = locale.code
         locale_inputs = digest(
@@ -113,13 +116,13 @@ def plan_outputs(
             Planned(
                 f"{code}/index.html",
                 "index",
-                digest("index", locale_inputs, [guide_inputs(g, code) for g in project.guides]),
+                digest("index", locale_inputs, [label(g, locale) for g in project.guides]),
                 locale=code,
             )
         )
         for guide_id in plan.published[code]:
             guide = project.guides[guide_id]
-            related = [guide_inputs(g, code) for g in guide.related if g in project.guides]
+            related = [label(g, locale) for g in guide.related if g in project.guides]
             key = digest(
                 locale_inputs,
                 guide_id,

@@ -208,11 +208,16 @@ def test_missing_font_stops_the_build_naming_the_package(tmp_project):
 
     root = tmp_project()
     config = root / "guidegen.yaml"
-    config.write_text(config.read_text().replace(
-        "font: Noto Sans CJK SC\n    font_package: fonts-noto-cjk",
-        "font: Noto Sans Nowhere\n    font_package: fonts-noto-nowhere"))
+    config.write_text(
+        config.read_text().replace(
+            "font: Noto Sans CJK SC\n    font_package: fonts-noto-cjk",
+            "font: Noto Sans Nowhere\n    font_package: fonts-noto-nowhere",
+        )
+    )
     result = Runner().invoke(cli, ["build", "--project", str(root), "--locale", "zh-Hans"])
     assert result.exit_code == 1
-    assert ("font 'Noto Sans Nowhere' needed by locale 'zh-Hans' is not installed "
-            "(install it: sudo apt-get install fonts-noto-nowhere)") in result.output
+    assert (
+        "font 'Noto Sans Nowhere' needed by locale 'zh-Hans' is not installed "
+        "(install it: sudo apt-get install fonts-noto-nowhere)"
+    ) in result.output
     assert not (root / "build/site/zh-Hans/leave-list/leave-list.zh-Hans.pdf").exists()

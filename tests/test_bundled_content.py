@@ -178,6 +178,7 @@ def test_catalogs_pass_gettext_msgfmt_check():
     catalogs = sorted((REPO / "content/locales").rglob("*.po"))
     assert len(catalogs) >= 3 * 9
     for catalog in catalogs:
-        result = subprocess.run([msgfmt, "--check", "-o", "/dev/null", str(catalog)],
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            [msgfmt, "--check", "-o", "/dev/null", str(catalog)], capture_output=True, text=True
+        )
         assert result.returncode == 0 and result.stderr == "", f"{catalog}: {result.stderr}"

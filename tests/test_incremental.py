@@ -112,3 +112,16 @@ def test_check_and_no_op_build_never_import_weasyprint(tmp_project):
         env={"GUIDEGEN_TODAY": "2026-11-25", "PATH": ""},
     )
     assert output.stdout.strip() == "False"
+
+
+def test_editing_a_step_rerenders_only_that_guide_not_the_index(tmp_project):
+    root = tmp_project()
+    _build(root)
+    po = root / PO
+    po.write_text(po.read_text().replace('msgstr "向法院提出申请"', 'msgstr "向执行法院提出申请"'))
+    result = _build(root)
+    assert sorted(result.written) == [
+        "zh-Hans/leave-list/index.html",
+        "zh-Hans/leave-list/leave-list.zh-Hans.large.pdf",
+        "zh-Hans/leave-list/leave-list.zh-Hans.pdf",
+    ]

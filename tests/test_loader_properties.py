@@ -13,10 +13,40 @@ from guidegen.problems import Report
 
 from .conftest import FIXTURES
 
-_YAML_BITS = st.sampled_from(["id: ", "title: ", "steps:\n", "  - ", "review:\n", "  reviewed: ",
-                              "2026-11-20", "!!python/object:os.system", "&a ", "*a", "[", "]", "{",
-                              "}", "\t", "\n", ": ", "- ", "'", '"', "#", "|\n", "  ", "<<: *a\n",
-                              "\x00", "\ufeff", "sources: [", "{id: rule-one}", "42", "null"])
+_YAML_BITS = st.sampled_from(
+    [
+        "id: ",
+        "title: ",
+        "steps:\n",
+        "  - ",
+        "review:\n",
+        "  reviewed: ",
+        "2026-11-20",
+        "!!python/object:os.system",
+        "&a ",
+        "*a",
+        "[",
+        "]",
+        "{",
+        "}",
+        "\t",
+        "\n",
+        ": ",
+        "- ",
+        "'",
+        '"',
+        "#",
+        "|\n",
+        "  ",
+        "<<: *a\n",
+        "\x00",
+        "\ufeff",
+        "sources: [",
+        "{id: rule-one}",
+        "42",
+        "null",
+    ]
+)
 
 
 @pytest.fixture(scope="module")

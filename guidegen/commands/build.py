@@ -82,9 +82,24 @@ class Build:
     hasher: Hasher = field(default_factory=Hasher)
     project: Project | None = None
     result: BuildResult | None = None
+    version: Path | None = None  # the unpublished version folder outputs are written into
+    entries: dict[str, ManifestEntry] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.result = BuildResult(self.report)
+        self.entries = read_manifest(current_version(self.options.out))
+
+    def emit(self, output: Output, key: str) -> None:
+        """Write one rendered output into the new version right away, keeping only its entry."""
+        if self.version is None:
+            self.version = start_version(self.options.out)
+        target = self.version / SITE_DIR / output.path
+        write_durable(target, output.data)
+        self.entries[output.path] = entry_for(
+            self.version / SITE_DIR, target, output.guide, output.locale, output.format, output.data
+        )
+        self.cache.outputs[output.path] = key
+        self.result.written.append(output.path)
 
     @property
     def paper(self) -> str:
@@ -100,9 +115,14 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     plan = plan_build(state)
     todo = outdated_outputs(state, plan)
     sites = resolve_translations(state, plan, todo)
-    outputs = render_html(state, plan, sites, todo, progress)
-    outputs += render_pdfs(state, sites, todo, progress)
-    write_outputs(state, plan, outputs)
+    try:
+        render_html(state, plan, sites, todo, progress)
+        render_pdfs(state, plan, sites, todo, progress)
+        publish(state, plan)
+    except BaseException:
+        if state.version is not None:
+            discard_version(state.version)
+        raise
     state.result.seconds = time.perf_counter() - started
     if state.result.failed:
         raise BuildError("build failed for:\n" + "\n".join(state.result.failed))
@@ -181,33 +201,30 @@ def render_html(
     sites: dict[str, LocalizedSite],
     todo: list[Planned],
     progress: Progress,
-) -> list[Output]:
-    """Render the outdated HTML pages and theme assets into memory."""
+) -> None:
+    """Render the outdated HTML pages and theme assets into the new version."""
     project = state.project
     env = make_environment(project.root)
     with_pdfs = state.options.formats in ("pdf", "all")
-    outputs: list[Output] = []
     for item in progress.track([i for i in todo if i.kind != "pdf"], "HTML pages"):
         if item.kind == "asset":
-            outputs += [o for o in theme_assets(project.root) if o.path == item.path]
+            output = next(o for o in theme_assets(project.root) if o.path == item.path)
         elif item.kind == "language":
             source = localize_site(
                 project, project.config.locale(project.config.source_locale), state.report, []
             )
             renderer = PageRenderer(env, project.config, source, project.root, state.report)
-            outputs.append(render_language_page(renderer))
+            output = render_language_page(renderer)
         else:
             site = sites[item.locale]
             renderer = PageRenderer(env, project.config, site, project.root, state.report)
             if item.kind == "index":
-                outputs.append(render_locale_index(renderer, project, site))
+                output = render_locale_index(renderer, project, site)
             else:
-                outputs.append(
-                    render_guide_page(
-                        renderer, project, plan.published, site, item.guide, state.paper, with_pdfs
-                    )
+                output = render_guide_page(
+                    renderer, project, plan.published, site, item.guide, state.paper, with_pdfs
                 )
-    return outputs
+        state.emit(output, item.key)
 
 
 def check_fonts(sites: dict[str, LocalizedSite], todo: list[Planned]) -> None:
@@ -218,80 +235,60 @@ def check_fonts(sites: dict[str, LocalizedSite], todo: list[Planned]) -> None:
 
 
 def render_pdfs(
-    state: Build, sites: dict[str, LocalizedSite], todo: list[Planned], progress: Progress
-) -> list[Output]:
-    """Render the outdated PDFs in parallel worker processes."""
+    state: Build,
+    plan: Plan,
+    sites: dict[str, LocalizedSite],
+    todo: list[Planned],
+    progress: Progress,
+) -> None:
+    """Render the outdated PDFs in parallel worker processes, writing each as it arrives."""
     wanted = [item for item in todo if item.kind == "pdf"]
     if not wanted:
-        return []
+        return
     check_fonts(sites, wanted)
     project = state.project
+    keys = {item.path: item.key for item in wanted}
     env = make_environment(project.root)
     jobs: list[PdfJob] = []
     for code, guide_id in sorted({(i.locale, i.guide) for i in wanted}):
         renderer = PageRenderer(env, project.config, sites[code], project.root, state.report)
         variants = [i.variant for i in wanted if (i.locale, i.guide) == (code, guide_id)]
         jobs += pdf_jobs(renderer, project, sites[code], guide_id, variants)
-    outputs: list[Output] = []
     advance = progress.start(len(jobs), "PDFs")
 
     def collect(job: PdfJob, output: Output | None, error: BaseException | None) -> None:
         advance()
         if output is not None:
-            outputs.append(output)
+            state.emit(output, keys[output.path])
             return
         state.result.failed.append(f"{job.path}: {type(error).__name__}: {error}")
         if not state.options.keep_going:
             raise BuildError(f"{job.path}: rendering failed: {error}") from error
 
     render_all(jobs, state.options.jobs or os.cpu_count() or 1, collect)
-    return outputs
 
 
-def write_outputs(state: Build, plan: Plan, outputs: list[Output]) -> None:
-    """Publish the new outputs as a new version of the site, switched in atomically."""
+def publish(state: Build, plan: Plan) -> None:
+    """Remove outputs of deleted guides, write manifest and cache, switch the new version in."""
     out = state.options.out
     current = current_version(out)
-    entries: dict[str, ManifestEntry] = read_manifest(current)
-    stale = sorted(set(entries) - plan.paths)
-    if current is not None and not outputs and not stale:
-        state.cache.save(current / CACHE)  # nothing to publish; keep what the checks learnt
-        return
-    version = start_version(out)
-    try:
-        _fill_version(state, plan, version, entries, outputs, stale)
-        publish_version(out, version)
-    except BaseException:
-        discard_version(version)
-        raise
-
-
-def _fill_version(
-    state: Build,
-    plan: Plan,
-    version: Path,
-    entries: dict[str, ManifestEntry],
-    outputs: list[Output],
-    stale: list[str],
-) -> None:
-    site_root = version / SITE_DIR
-    keys = {item.path: item.key for item in plan.outputs}
-    for output in sorted(outputs, key=lambda o: o.path):
-        target = site_root / output.path
-        write_durable(target, output.data)
-        entries[output.path] = entry_for(
-            site_root, target, output.guide, output.locale, output.format, output.data
-        )
-        state.cache.outputs[output.path] = keys[output.path]
-        state.result.written.append(output.path)
+    stale = sorted(set(state.entries) - plan.paths)
+    if state.version is None:
+        if current is not None and not stale:
+            state.cache.save(current / CACHE)  # nothing to publish; keep what the checks learnt
+            return
+        state.version = start_version(out)
+    site_root = state.version / SITE_DIR
     for path in stale:
         (site_root / path).unlink(missing_ok=True)
         _remove_empty_folders((site_root / path).parent, site_root)
-        entries.pop(path)
+        state.entries.pop(path)
         state.cache.outputs.pop(path, None)
         state.result.removed.append(path)
-    write_manifest(version, {k: v for k, v in entries.items() if (site_root / k).is_file()})
-    state.cache.save(version / CACHE)
+    entries = {k: v for k, v in state.entries.items() if (site_root / k).is_file()}
+    write_manifest(state.version, entries)
+    state.cache.save(state.version / CACHE)
+    publish_version(out, state.version)
 
 
 def _remove_empty_folders(folder: Path, stop: Path) -> None:
