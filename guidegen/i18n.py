@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +41,8 @@ def po_locale(code: str) -> str:
     return code.replace("-", "_")
 
 
-_PARSED: dict[tuple[Path, str, int, int], Catalog | None] = {}
+_PARSED: OrderedDict[tuple[Path, str, int, int], Catalog | None] = OrderedDict()
+_PARSED_LIMIT = 128  # parsed catalogs are large; keep the recently used ones, not every one
 
 
 def read_catalog(path: Path, locale: str, report: Report) -> Catalog | None:
@@ -54,10 +56,15 @@ def read_catalog(path: Path, locale: str, report: Report) -> Catalog | None:
     except OSError:
         return None
     key = (path.resolve(), locale, stat.st_size, stat.st_mtime_ns)
-    if key not in _PARSED:
+    if key in _PARSED:
+        _PARSED.move_to_end(key)
+    else:
         scratch = Report(report.root)
         _PARSED[key] = _parse_catalog(path, locale, scratch)
         _PARSED_PROBLEMS[key] = scratch.problems
+        if len(_PARSED) > _PARSED_LIMIT:
+            oldest, _ = _PARSED.popitem(last=False)
+            _PARSED_PROBLEMS.pop(oldest, None)
     for problem in _PARSED_PROBLEMS[key]:
         report.add(problem.location, problem.severity, problem.message, problem.hint)
     return _PARSED[key]
