@@ -6,6 +6,7 @@ a no-op build can tell in milliseconds per output that nothing needs rendering.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from . import __version__
@@ -148,6 +149,7 @@ def plan_outputs(
     return plan
 
 
+@functools.cache
 def _weasyprint_version() -> str:
     """Return WeasyPrint's version without importing it (a no-op build never imports it)."""
     from importlib.metadata import version
