@@ -73,6 +73,7 @@ def run_build(project: Path, *extra: str) -> dict:
         f" {', '.join(extra)})\n"
         "result = build(options)\n"
         "print(json.dumps({'seconds': time.perf_counter() - start, 'written': result.written,"
+        " 'stages': result.stages,"
         " 'rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n"
     )
     started = time.perf_counter()
@@ -272,6 +273,7 @@ def main() -> None:
     html = run_build(html_only, "formats='html'", "jobs=1")
     pages = [p for p in html["written"] if p.endswith("/index.html") and p.count("/") == 2]
     ours = len(pages) / html["seconds"]
+    render_rate = len(pages) / html["stages"]["render HTML"]
     mkdocs = mkdocs_pages_per_second(project, folder, len(pages))
     floor = markdown_pages_per_second(project, len(pages))
     rows.append(
@@ -279,7 +281,14 @@ def main() -> None:
             "HTML pages per second",
             f"guidegen {ours:.0f} (cold build, one process), "
             f"MkDocs {mkdocs:.0f}: {ours / mkdocs:.1f}x (target >= 10x); "
-            f"Markdown+nh3 alone {floor:.0f}",
+            f"Markdown+nh3 alone {floor:.0f}; "
+            f"guidegen's render stage alone {render_rate:.0f} ({render_rate / mkdocs:.1f}x MkDocs)",
+        )
+    )
+    rows.append(
+        (
+            "cold HTML build by stage",
+            ", ".join(f"{name} {seconds:.1f} s" for name, seconds in html["stages"].items()),
         )
     )
     if with_pdf:

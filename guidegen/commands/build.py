@@ -63,6 +63,15 @@ class BuildResult:
     removed: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)
+
+    def timed(self, name: str, stage, *args):
+        """Run one stage and record how long it took."""
+        started = time.perf_counter()
+        try:
+            return stage(*args)
+        finally:
+            self.stages[name] = time.perf_counter() - started
 
     def summary(self) -> str:
         return (
@@ -111,14 +120,15 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     started = time.perf_counter()
     progress = progress or Progress(enabled=False)
     state = Build(options, Report(options.project.resolve()), _load_cache(options))
-    state.project = load_and_validate(state)
-    plan = plan_build(state)
+    timed = state.result.timed
+    state.project = timed("load and validate", load_and_validate, state)
+    plan = timed("plan", plan_build, state)
     todo = outdated_outputs(state, plan)
-    sites = resolve_translations(state, plan, todo)
+    sites = timed("resolve translations", resolve_translations, state, plan, todo)
     try:
-        render_html(state, plan, sites, todo, progress)
-        render_pdfs(state, plan, sites, todo, progress)
-        publish(state, plan)
+        timed("render HTML", render_html, state, plan, sites, todo, progress)
+        timed("render PDF", render_pdfs, state, plan, sites, todo, progress)
+        timed("publish", publish, state, plan)
     except BaseException:
         if state.version is not None:
             discard_version(state.version)
