@@ -287,8 +287,24 @@ def docs_command(out: Path) -> None:
 
 
 def main() -> None:
-    """Run the CLI (console script entry point)."""
-    cli(prog_name="guidegen")
+    """Run the CLI (console script entry point); a bug ends in one line, not a traceback."""
+    try:
+        cli(prog_name="guidegen", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted!", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # not the input's fault: report it as a bug
+        if "-v" in sys.argv or "--verbose" in sys.argv:
+            raise
+        click.echo(
+            f"guidegen: internal error: {type(exc).__name__}: {exc} "
+            "(run again with -v for details, and please report it)",
+            err=True,
+        )
+        sys.exit(1)
 
 
 if __name__ == "__main__":

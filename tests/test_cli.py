@@ -99,3 +99,35 @@ def test_strict_fails_on_warnings(tmp_project, monkeypatch):
     assert lenient.exit_code == 0
     assert strict.exit_code == 1
     assert "review date passed: review_by 2027-05-20 is before 2027-06-01" in strict.output
+
+
+def test_a_bug_is_reported_in_one_line_not_a_traceback(tmp_project, monkeypatch, capsys):
+    import guidegen.commands.check
+    from guidegen.__main__ import main
+
+    def broken(project):
+        raise RuntimeError("something unexpected")
+
+    monkeypatch.setattr(guidegen.commands.check, "check", broken)
+    monkeypatch.setattr("sys.argv", ["guidegen", "check", "--project", str(tmp_project())])
+    with pytest.raises(SystemExit) as stop:
+        main()
+    assert stop.value.code == 1
+    err = capsys.readouterr().err
+    assert err == (
+        "guidegen: internal error: RuntimeError: something unexpected "
+        "(run again with -v for details, and please report it)\n"
+    )
+
+
+def test_main_exit_codes_for_usage_and_content_errors(tmp_path, monkeypatch, capsys):
+    from guidegen.__main__ import main
+
+    monkeypatch.setattr("sys.argv", ["guidegen", "build", "--format", "docx"])
+    with pytest.raises(SystemExit) as usage:
+        main()
+    monkeypatch.setattr("sys.argv", ["guidegen", "check", "--project", str(tmp_path)])
+    with pytest.raises(SystemExit) as content:
+        main()
+    assert (usage.value.code, content.value.code) == (2, 1)
+    assert "Traceback" not in capsys.readouterr().err
