@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 
 from .cache import BuildCache, Hasher
+from .config import LocaleConfig
 from .i18n import SHARED, UI, catalog_path, is_draft, read_catalog
 from .loader import Project
 from .problems import Location, Report
@@ -21,11 +23,16 @@ _BOLD = re.compile(r"\*\*")
 
 
 def check_translations(
-    project: Project, report: Report, cache: BuildCache | None = None, hasher: Hasher | None = None
+    project: Project,
+    report: Report,
+    cache: BuildCache | None = None,
+    hasher: Hasher | None = None,
+    also: Callable[[LocaleConfig, str], None] | None = None,
 ) -> None:
     """Report every broken translation in every locale's catalogs, with file:line.
 
     With a cache, a catalog whose bytes did not change since the last build is not read again.
+    `also(locale, owner)` runs right after each catalog is checked, while it is still parsed.
     """
     cache, hasher = cache or BuildCache(), hasher or Hasher()
     owners = list(project.guides) + [SHARED, UI]
@@ -34,13 +41,14 @@ def check_translations(
             continue
         for owner in owners:
             path = catalog_path(project.root, locale.code, owner)
-            if not path.is_file():
-                continue
-            cache.replay(
-                f"po-check:{locale.code}:{hasher.file(path)}",
-                report,
-                lambda scratch, p=path, c=locale.code: _check_file(p, c, scratch),
-            )
+            if path.is_file():
+                cache.replay(
+                    f"po-check:{locale.code}:{hasher.file(path)}",
+                    report,
+                    lambda scratch, p=path, c=locale.code: _check_file(p, c, scratch),
+                )
+            if also is not None and owner in project.guides:
+                also(locale, owner)
 
 
 def _check_file(path: Path, locale: str, report: Report) -> None:

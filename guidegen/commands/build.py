@@ -11,7 +11,7 @@ from pathlib import Path
 from ..cache import BuildCache, Hasher, code_hash
 from ..errors import BuildError, ContentError
 from ..loader import Project, load_project
-from ..localize import LocalizedSite, localize_site
+from ..localize import LocalizedSite, guide_coverage, guide_label, localize_site
 from ..output import ManifestEntry, entry_for, read_manifest, write_durable, write_manifest
 from ..pdf import require_font
 from ..pipeline import (
@@ -152,7 +152,13 @@ def load_and_validate(state: Build) -> Project:
     code = code_hash(state.hasher)
     if state.cache.checks.get("code") != [{"hash": code}]:
         state.cache = BuildCache(checks={"code": [{"hash": code}]})  # new guidegen: start afresh
-    check_translations(project, report, state.cache, state.hasher)
+    check_translations(
+        project,
+        report,
+        state.cache,
+        state.hasher,
+        also=lambda locale, guide_id: _remember_catalog(state, project, locale, guide_id),
+    )
     check_readability(project, report, state.cache, state.hasher)
     fail_on_problems(report, options.strict)
     unknown = [f"locale '{c}'" for c in sorted(set(options.locales) - set(project.config.codes))]
@@ -160,6 +166,12 @@ def load_and_validate(state: Build) -> Project:
     if unknown:
         raise BuildError("unknown " + ", ".join(unknown))
     return project
+
+
+def _remember_catalog(state: Build, project: Project, locale, guide_id: str) -> None:
+    """Record a guide catalog's coverage and shown title while it is parsed, for the plan."""
+    guide_coverage(project, locale, guide_id, state.report, state.cache, state.hasher)
+    guide_label(project, locale, guide_id, state.report, state.cache, state.hasher)
 
 
 def fail_on_problems(report: Report, strict: bool) -> None:
