@@ -4,13 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(
-  fonts-noto-core fonts-noto-cjk fontconfig            # fonts named by the PDFs, per script
-  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0  # WeasyPrint's text layout
-  poppler-utils                                         # pdftoppm, to look at printed pages
-  gettext                                               # msgfmt: the tests check catalogs with it
-  chromium                                              # headless browser for accessibility tests
-)
+# shellcheck disable=SC2207  # one package name per word, comments stripped
+DEBIAN_PACKAGES=($(sed 's/#.*//' scripts/debian-packages.txt))
 # axe-core comes from the npm registry; take Debian's npm only when no npm is on the machine.
 command -v npm >/dev/null 2>&1 || DEBIAN_PACKAGES+=(nodejs npm)
 

@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from guidegen.commands.build import BuildOptions, build
 
 PO = "content/locales/zh-Hans/guides/leave-list.po"
@@ -24,18 +26,29 @@ def test_no_op_build_renders_nothing(tmp_project):
     assert sorted(second.up_to_date) == sorted(first.written)
 
 
-def test_one_translation_edit_rerenders_that_guide_in_that_locale(tmp_project):
+GUIDE_OUTPUTS = [
+    "zh-Hans/leave-list/index.html",
+    "zh-Hans/leave-list/leave-list.zh-Hans.large.pdf",
+    "zh-Hans/leave-list/leave-list.zh-Hans.pdf",
+]
+
+
+@pytest.mark.parametrize(
+    "old,new,expected",
+    [
+        # the title shows on the locale's index too
+        ('msgstr "退出名单"', 'msgstr "离开名单"', ["zh-Hans/index.html", *GUIDE_OUTPUTS]),
+        # a step shows only in the guide itself
+        ('msgstr "向法院提出申请"', 'msgstr "向执行法院提出申请"', GUIDE_OUTPUTS),
+    ],
+    ids=["title", "step"],
+)
+def test_one_translation_edit_rerenders_exactly_what_shows_it(tmp_project, old, new, expected):
     root = tmp_project()
     _build(root)
     po = root / PO
-    po.write_text(po.read_text().replace('msgstr "退出名单"', 'msgstr "离开名单"'))
-    result = _build(root)
-    assert sorted(result.written) == [
-        "zh-Hans/index.html",
-        "zh-Hans/leave-list/index.html",
-        "zh-Hans/leave-list/leave-list.zh-Hans.large.pdf",
-        "zh-Hans/leave-list/leave-list.zh-Hans.pdf",
-    ]
+    po.write_text(po.read_text().replace(old, new))
+    assert sorted(_build(root).written) == expected
 
 
 def test_changed_template_rerenders_everything_that_uses_it(tmp_project):
@@ -112,16 +125,3 @@ def test_check_and_no_op_build_never_import_weasyprint(tmp_project):
         env={"GUIDEGEN_TODAY": "2026-11-25", "PATH": ""},
     )
     assert output.stdout.strip() == "False"
-
-
-def test_editing_a_step_rerenders_only_that_guide_not_the_index(tmp_project):
-    root = tmp_project()
-    _build(root)
-    po = root / PO
-    po.write_text(po.read_text().replace('msgstr "向法院提出申请"', 'msgstr "向执行法院提出申请"'))
-    result = _build(root)
-    assert sorted(result.written) == [
-        "zh-Hans/leave-list/index.html",
-        "zh-Hans/leave-list/leave-list.zh-Hans.large.pdf",
-        "zh-Hans/leave-list/leave-list.zh-Hans.pdf",
-    ]
