@@ -46,8 +46,8 @@ class Deadline:
     """A time limit, as data: how long, counted from what, who must act, and its legal source."""
 
     amount: int = doc("How many units, a whole number.")
-    unit: Literal["calendar-days", "working-days", "months"] = doc(
-        "calendar-days, working-days or months. Never guess: the facts sheet says which."
+    unit: Literal["calendar-days", "working-days", "months", "years"] = doc(
+        "calendar-days, working-days, months or years. Never guess: the facts sheet says which."
     )
     what: Plain = doc("What must happen within the limit, e.g. 'The court reviews your request'.")
     counted_from: Plain = doc(
@@ -152,7 +152,11 @@ class Source:
     """A legal instrument or official website, in content/sources.yaml under its id."""
 
     title: Plain = doc("English (source-language) name of the instrument.")
-    original_title: str = doc("Official name in the original language, never translated.")
+    original_title: str = doc(
+        "Official name in the original language, never translated. Leave it out while the "
+        "official title is unconfirmed: nothing is printed then.",
+        default="",
+    )
     issuer: Plain = doc(
         "Who issued it, and its number, e.g. 'Supreme People's Court, Fa Shi [2017] No. 7'."
     )
@@ -180,6 +184,11 @@ class Contact:
     description: Markdown = doc("What they can do for the reader.")
     phone: str = doc("Phone number, if any.", default="")
     url: str = doc("Web address, if any.", default="")
+    verify: bool = doc(
+        "True while the phone number or address is not confirmed from an official source: it is "
+        "printed with a note telling readers to check it before relying on it.",
+        default=False,
+    )
     at: Location = internal_location()
 
 
