@@ -11,6 +11,7 @@ from babel import Locale, UnknownLocaleError
 
 from .binder import bind
 from .errors import ConfigError
+from .fonts import DEBIAN_PACKAGE
 from .problems import Location, Report
 from .schema import doc, internal_location
 from .yamlsafe import load_yaml
@@ -68,6 +69,7 @@ class Config:
     paper: Literal["a4", "letter"] = doc("Default paper size: a4 or letter.", default="a4")
     reading_grade: float = doc("Highest English Flesch-Kincaid grade per section.", default=8.0)
     at: Location = internal_location()
+    title_at: Location = internal_location()
 
     def locale(self, code: str) -> LocaleConfig:
         """Return the settings of one locale."""
@@ -90,37 +92,109 @@ def load_config(project: Path, report: Report) -> Config:
     if yaml_doc is None:
         return None  # type: ignore[return-value]
     config = bind(Config, yaml_doc.value, yaml_doc, (), report)
+    config.title_at = yaml_doc.where(("title",))
     _check_locales(config, yaml_doc, report)
     return config
 
 
-def _check_locales(config: Config, yaml_doc, report: Report) -> None:
-    seen: set[str] = set()
-    for i, item in enumerate(config.locales):
-        where = yaml_doc.where(("locales", i, "code"))
-        if item.code in seen:
-            report.error(where, f"locale '{item.code}' is listed twice")
-        seen.add(item.code)
-        try:
-            Locale.parse(item.code, sep="-")
-        except (ValueError, UnknownLocaleError):
-            report.error(
-                where,
-                f"unknown locale code '{item.code}'",
-                "use a BCP 47 code such as 'en', 'zh-Hans', 'ug' or 'vi'",
+_BCP47 = re.compile(
+    r"^(?P<language>[a-z]{2,3}|[a-z]{5,8})(?:-(?P<script>[A-Z][a-z]{3}))?"
+    r"(?:-(?P<region>[A-Z]{2}|[0-9]{3}))?(?:-(?P<variant>[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*$"
+)
+
+
+def canonical_code(code: str) -> str:
+    """Return the canonical casing of a BCP 47 tag ('ZH-hans' -> 'zh-Hans')."""
+    parts = code.split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            out.append(part.title())
+        elif len(part) == 2 and part.isalpha():
+            out.append(part.upper())
+        else:
+            out.append(part.lower())
+    return "-".join(out)
+
+
+def parse_locale_code(code: str) -> Locale:
+    """Return the Babel locale of a BCP 47 code; ConfigError unless the whole code is valid.
+
+    The whole string must be a language tag in canonical case (language, script, region,
+    variants): Babel alone ignores what follows '.' or '@', which let 'zh-Hans./../../x' through.
+    Locale codes name folders, so nothing else may pass.
+    """
+    problem = locale_code_problem(code)
+    if problem:
+        raise ConfigError(f"{problem[0]} ({problem[1]})")
+    return Locale.parse(code, sep="-")
+
+
+def locale_code_problem(code: object) -> tuple[str, str] | None:
+    """Return (message, hint) when code is not a usable BCP 47 locale code, else None."""
+    hint = "use a BCP 47 code such as 'en', 'zh-Hans', 'ug' or 'vi'"
+    if not isinstance(code, str) or not _BCP47.match(code):
+        if isinstance(code, str) and _BCP47.match(canonical_code(code)):
+            return (
+                f"locale code '{code}' is not in canonical case",
+                f"write it as '{canonical_code(code)}'",
             )
-    if config.locales and config.source_locale not in seen:
+        return f"invalid locale code {code!r}", hint
+    try:
+        Locale.parse(code, sep="-")
+    except (ValueError, UnknownLocaleError):
+        return f"unknown locale code '{code}'", hint
+    return None
+
+
+def _check_locales(config: Config, yaml_doc, report: Report) -> None:
+    seen: dict[str, str] = {}
+    if not config.locales:
         report.error(
-            yaml_doc.where(("source_locale",)),
-            f"source locale '{config.source_locale}' is not among the locales",
-            "add it to 'locales'",
+            yaml_doc.where(("locales",)),
+            "no locales are listed",
+            "list at least the source locale, e.g. '- code: en'",
         )
     for i, item in enumerate(config.locales):
+        where = yaml_doc.where(("locales", i, "code"))
+        problem = locale_code_problem(item.code)
+        if problem:
+            report.error(where, *problem)
+        folded = item.code.lower()
+        if folded in seen:
+            report.error(
+                where,
+                f"locale '{item.code}' is listed twice"
+                + (f" (as '{seen[folded]}')" if seen[folded] != item.code else ""),
+                "locale codes name folders, and case-insensitive disks treat 'EN' and 'en' as one",
+            )
+        seen[folded] = item.code
+        if not 0 <= item.publish_threshold <= 1:
+            report.error(
+                yaml_doc.where(("locales", i, "publish_threshold")),
+                f"publish_threshold must be between 0 and 1, found {item.publish_threshold:g}",
+                "0.95 publishes a guide when 95 % of its passages are translated",
+            )
         if not _FONT_NAME.match(item.font):
             report.error(
                 yaml_doc.where(("locales", i, "font")),
                 f"invalid font name '{item.font}'",
                 "use letters, digits and spaces, e.g. 'Noto Sans CJK SC'",
             )
+        if not DEBIAN_PACKAGE.match(item.font_package):
+            report.error(
+                yaml_doc.where(("locales", i, "font_package")),
+                f"invalid Debian package name {item.font_package!r}",
+                "lowercase letters, digits and + - ., e.g. 'fonts-noto-core'",
+            )
+    if config.locales and config.source_locale not in [item.code for item in config.locales]:
+        report.error(
+            yaml_doc.where(("source_locale",)),
+            f"source locale '{config.source_locale}' is not among the locales",
+            "add it to 'locales'",
+        )
+    problem = locale_code_problem(config.original_language)
+    if problem:
+        report.error(yaml_doc.where(("original_language",)), *problem)
     if config.base_url and not config.base_url.startswith(("https://", "http://")):
         report.error(yaml_doc.where(("base_url",)), "base_url must start with https://")

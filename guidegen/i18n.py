@@ -1,33 +1,31 @@
-"""PO catalogs (Babel): layout, reading, per-passage lookup with marked fallback, and coverage.
+"""PO catalogs: layout, reading once, per-passage lookup with marked fallback, coverage, merging.
 
 Layout under content/locales/<locale>/:
   guides/<guide-id>.po   passages of one guide
   shared.po              site title, sources, glossary, contacts
   ui.po                  interface strings of the templates
+and content/locales/templates/ holds the POT template of each (what Weblate starts a language from).
 Each entry's msgctxt is '<owner>|<field path>' (e.g. 'legal-aid|steps.apply.body'): stable while
 the source text changes, so a changed passage is found by context and marked fuzzy.
 """
 
 from __future__ import annotations
 
-import io
-import re
-from collections import OrderedDict
+import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po, unescape
-from babel.support import Translations
-
-from .passages import Passage, SourcePassage, iter_passages
+from .passages import Passage, SourcePassage, iter_passages, normalize
+from .po import Message, PoFile, read_po
 from .problems import Location, Report
 
 LOCALES_DIR = "content/locales"
+TEMPLATES = "templates"  # content/locales/templates/: the POT files (not a BCP 47 code)
 SHARED = "shared"
 UI = "ui"
+DRAFT_MARK = "Status: draft — needs review by a qualified translator."
 
 
 def catalog_path(root: Path, locale: str, owner: str) -> Path:
@@ -36,135 +34,76 @@ def catalog_path(root: Path, locale: str, owner: str) -> Path:
     return base / f"{owner}.po" if owner in (SHARED, UI) else base / "guides" / f"{owner}.po"
 
 
+def template_path(root: Path, owner: str) -> Path:
+    """Return the POT template for a guide id, or for SHARED / UI."""
+    return catalog_path(root, TEMPLATES, owner).with_suffix(".pot")
+
+
 def po_locale(code: str) -> str:
     """Return the gettext spelling of a BCP 47 code ('zh-Hans' -> 'zh_Hans')."""
     return code.replace("-", "_")
 
 
-_PARSED: OrderedDict[tuple[Path, str, int, int], Catalog | None] = OrderedDict()
-_PARSED_LIMIT = 128  # parsed catalogs are large; keep the recently used ones, not every one
+_PARSED: dict[tuple[Path, int, int], tuple[PoFile | None, list]] = {}
 
 
-def read_catalog(path: Path, locale: str, report: Report) -> Catalog | None:
-    """Read a PO file with Babel; report a malformed file at its line. None if absent or broken.
+def read_catalog(path: Path, report: Report) -> PoFile | None:
+    """Read a PO file strictly (see po.py); None if it is absent or broken (reported at its line).
 
-    Parsed catalogs are kept for the life of the process, keyed by the file's size and mtime, so a
-    build that consults a catalog several times parses it once. Callers must not modify them.
+    A file is parsed once per process, keyed by its size and mtime: every check and the
+    localisation share the same plain entries. Callers must not modify them.
     """
     try:
         stat = path.stat()
     except OSError:
         return None
-    key = (path.resolve(), locale, stat.st_size, stat.st_mtime_ns)
-    if key in _PARSED:
-        _PARSED.move_to_end(key)
-    else:
+    key = (path, stat.st_size, stat.st_mtime_ns)
+    if key not in _PARSED:
         scratch = Report(report.root)
-        _PARSED[key] = _parse_catalog(path, locale, scratch)
-        _PARSED_PROBLEMS[key] = scratch.problems
-        if len(_PARSED) > _PARSED_LIMIT:
-            oldest, _ = _PARSED.popitem(last=False)
-            _PARSED_PROBLEMS.pop(oldest, None)
-    for problem in _PARSED_PROBLEMS[key]:
+        _PARSED[key] = (read_po(path, scratch), scratch.problems)
+    catalog, problems = _PARSED[key]
+    for problem in problems:
         report.add(problem.location, problem.severity, problem.message, problem.hint)
-    return _PARSED[key]
-
-
-_PARSED_PROBLEMS: dict[tuple[Path, str, int, int], list] = {}
-
-
-def _parse_catalog(path: Path, locale: str, report: Report) -> Catalog | None:
-    from .yamlsafe import read_text
-
-    text = read_text(path, report)
-    if text is None:
-        return None
-    unclosed = _unclosed_quote(text)
-    if unclosed:
-        report.error(
-            Location(report.relative(path), unclosed, 1),
-            "malformed PO file: expected msgctxt, msgid or msgstr and a closed quoted string",
-            'write a double quote inside text as \\"',
-        )
-        return None
-    try:
-        catalog = read_po(io.StringIO(text), locale=po_locale(locale), abort_invalid=True)
-    except PoFileError as exc:
-        line = (getattr(exc, "lineno", 0) or 0) + 1  # Babel counts lines from 0
-        report.error(
-            Location(report.relative(path), line, 1),
-            f"malformed PO file: {exc}",
-            "open it in Poedit or run 'msgfmt --check' to see the problem",
-        )
-        return None
-    except Exception as exc:  # Babel raises plain errors on some broken headers
-        report.error(
-            Location(report.relative(path), 1, 1),
-            f"malformed PO file: {exc}",
-            "open it in Poedit to repair it",
-        )
-        return None
-    for message in catalog:
-        _restore_previous_id(message)
     return catalog
 
 
-def _restore_previous_id(message) -> None:
-    """Read '#| msgid' lines back as the previous source text.
-
-    Babel writes previous msgids but reads them as translator comments starting with '|'; left
-    alone, every update would turn them into '# | msgid' comments and pile them up.
-    """
-    previous = [c for c in message.user_comments if c.startswith("|")]
-    if not previous:
-        return
-    message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
-    parts: list[str] = []
-    for comment in previous:
-        line = comment[1:].strip()
-        if line.startswith("msgid ") and parts:
-            break  # only the first previous msgid; later ones are leftovers
-        if line.startswith("msgid "):
-            line = line[len("msgid ") :]
-        elif not line.startswith('"'):
-            continue  # msgctxt or msgid_plural of the previous entry
-        parts.append(unescape(line))
-    if message.fuzzy and parts:
-        message.previous_id = ["".join(parts)]
+def forget_catalogs() -> None:
+    """Drop the parsed catalogs (long-running processes call it between builds)."""
+    _PARSED.clear()
 
 
-_QUOTED_LINE = re.compile(
-    r'^(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)?\s*"(?:[^"\\]|\\.)*"\s*$'
-)
-
-
-def _unclosed_quote(text: str) -> int:
-    """Return the first line that is not a keyword and a closed string (Babel skips some)."""
-    for number, line in enumerate(text.splitlines(), 1):
-        stripped = line.strip()
-        if stripped.startswith("#~"):
-            stripped = stripped[2:].strip()
-        if (
-            stripped.startswith(("msg", '"'))
-            and '"' in stripped
-            and not _QUOTED_LINE.match(stripped)
-        ):
-            return number
-    return 0
+def is_draft(catalog: PoFile) -> bool:
+    """Return True when a catalog's header says it is an unreviewed draft translation."""
+    return "draft" in "\n".join(catalog.header_comment).lower()
 
 
 @dataclass
 class Coverage:
-    """How much of one guide is translated in one locale."""
+    """How much of a catalog is translated in one locale, in entries and in source words."""
 
     total: int = 0
     translated: int = 0
     outdated: int = 0
     missing: int = 0
+    words: int = 0
+    words_translated: int = 0
 
     @property
     def ratio(self) -> float:
         return self.translated / self.total if self.total else 1.0
+
+    def add(self, state: str, text: str) -> None:
+        """Count one source passage in the given state."""
+        words = len(text.split())
+        self.total += 1
+        self.words += words
+        if state == "ok":
+            self.translated += 1
+            self.words_translated += words
+        elif state == "outdated":
+            self.outdated += 1
+        else:
+            self.missing += 1
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -172,6 +111,8 @@ class Coverage:
             "translated": self.translated,
             "outdated": self.outdated,
             "missing": self.missing,
+            "words": self.words,
+            "words_translated": self.words_translated,
         }
 
 
@@ -184,46 +125,41 @@ class Lookup:
     source_locale: str
     source_direction: str
     show_outdated: bool = False
-    catalogs: list[Catalog] = field(default_factory=list)
+    catalogs: list[PoFile] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._by_context = {m.context: m for c in self.catalogs for m in c if m.id and m.context}
+        self._by_context = {
+            m.context: m for c in self.catalogs for m in c.messages if m.id and m.context
+        }
 
     def state(self, context: str, text: str) -> str:
-        """Return 'ok', 'outdated' or 'missing' for one source passage."""
+        """Return 'ok', 'outdated' or 'missing' for one source passage (text in normal form)."""
         if self.locale == self.source_locale:
             return "ok"
         message = self._by_context.get(context)
         if message is None or not message.string:
             return "missing"
-        if message.fuzzy or message.id != text:
+        if message.fuzzy or (message.id != text and normalize(message.id) != text):
             return "outdated"  # the source changed since it was translated
         return "ok"
 
     def passage(self, context: str, text: str) -> Passage:
         """Return the text to show for one source passage, marked when it falls back."""
-        state = self.state(context, text)
         if self.locale == self.source_locale:
             return Passage(text, self.locale, self.direction)
-        message = self._by_context.get(context)
+        state = self.state(context, text)
         if state == "ok":
-            return Passage(message.string, self.locale, self.direction)
+            return Passage(normalize(self._by_context[context].string), self.locale, self.direction)
         if state == "outdated" and self.show_outdated:
-            return Passage(message.string, self.locale, self.direction, "outdated")
+            string = normalize(self._by_context[context].string)
+            return Passage(string, self.locale, self.direction, "outdated")
         return Passage(text, self.source_locale, self.source_direction, state)
 
     def coverage(self, passages: Iterable[SourcePassage]) -> Coverage:
         """Count translated, outdated and missing passages."""
         result = Coverage()
         for p in passages:
-            result.total += 1
-            state = self.state(p.context, p.text)
-            if state == "ok":
-                result.translated += 1
-            elif state == "outdated":
-                result.outdated += 1
-            else:
-                result.missing += 1
+            result.add(self.state(p.context, p.text), p.text)
         return result
 
 
@@ -234,139 +170,249 @@ def guide_passages(guide) -> list[SourcePassage]:
 
 def shared_passages(project) -> list[SourcePassage]:
     """Return the passages of the site title, sources, glossary and contacts."""
-    passages = [SourcePassage("site|title", project.config.title, "The site's title.", False)]
+    passages = [
+        SourcePassage("site|title", normalize(project.config.title), "The site's title.", False)
+    ]
     for owner, table in (
         ("sources", project.sources),
         ("glossary", project.terms),
         ("contacts", project.contacts),
     ):
         for key, entry in table.items():
-            passages += iter_passages(entry, f"{owner}|{key}")
+            passages += iter_passages(entry, f"{owner}|{key}", (f"{_SHARED_LABEL[owner]} {key}",))
     return passages
 
 
-def ui_translations(root: Path, locale: str, report: Report) -> Translations:
-    """Return gettext translations of the interface strings for Jinja2's i18n extension."""
-    catalog = read_catalog(catalog_path(root, locale, UI), locale, report)
-    if catalog is None:
-        return Translations()
-    current = Catalog(locale=catalog.locale)  # outdated interface text shows the source
-    for message in catalog:
-        if message.id and not message.fuzzy:
-            current.add(message.id, message.string, context=message.context)
-    buffer = io.BytesIO()
-    write_mo(buffer, current)
-    buffer.seek(0)
-    return Translations(buffer)
+_SHARED_LABEL = {"sources": "Source", "glossary": "Glossary term", "contacts": "Contact"}
 
 
-DRAFT_MARK = "Status: draft — needs review by a qualified translator."
+SHARED_FILE_OF = {
+    "sources": "sources.yaml",
+    "glossary": "glossary.yaml",
+    "contacts": "contacts.yaml",
+}
 
 
-def is_draft(catalog: Catalog) -> bool:
-    """Return True when a catalog's header says it is an unreviewed draft translation."""
-    return "draft" in (catalog.header_comment or "").lower()
+def passage_reference(project, owner: str, passage: SourcePassage) -> str:
+    """Return the `#:` reference of a passage: its YAML file and line."""
+    if owner == SHARED:
+        if passage.context == "site|title":
+            where = project.config.title_at
+        else:
+            kind, _, rest = passage.context.partition("|")
+            key = rest.split(".", 1)[0]
+            doc = project.shared_docs.get(SHARED_FILE_OF[kind])
+            where = doc.where((key,) + passage.path) if doc else Location("")
+    else:
+        doc = project.docs.get(owner)
+        where = doc.where(passage.path) if doc else Location("")
+    return f"{where.path}:{where.line}" if where.line else where.path
 
 
-def new_catalog(locale: str, owner: str, draft: bool = True) -> Catalog:
-    """Return an empty catalog for a locale with guidegen's header."""
-    comment = f"# guidegen translations: {owner}, locale {locale}.\n"
-    if draft:
-        comment += f"# {DRAFT_MARK}\n"
-    catalog = Catalog(
-        locale=po_locale(locale),
-        project="guidegen",
-        header_comment=comment.rstrip(),
-        msgid_bugs_address="",
-        copyright_holder="",
-        charset="utf-8",
-        fuzzy=False,
-        last_translator="Draft translation (not reviewed)" if draft else "",
-        language_team=f"{locale} translators",
-    )
-    catalog.revision_date = catalog.creation_date
-    return catalog
+# -- merging source passages into catalogs ------------------------------------------------------
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M+0000")
+
+
+def new_header(locale: str, owner: str, team: str, bugs_to: str) -> dict[str, str]:
+    """Return the header of a new catalog (without the plural rule: see plural_forms)."""
+    now = _now()
+    return {
+        "Project-Id-Version": owner,
+        "Report-Msgid-Bugs-To": bugs_to,
+        "POT-Creation-Date": now,
+        "PO-Revision-Date": now,
+        "Last-Translator": "Draft translation (not reviewed)",
+        "Language-Team": team,
+        "Language": po_locale(locale),
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": plural_forms(locale),
+    }
+
+
+def template_header(owner: str, bugs_to: str) -> dict[str, str]:
+    """Return the header of a POT template."""
+    return {
+        "Project-Id-Version": owner,
+        "Report-Msgid-Bugs-To": bugs_to,
+        "POT-Creation-Date": _now(),
+        "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
+        "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
+        "Language-Team": "LANGUAGE <LL@li.org>",
+        "Language": "",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+    }
+
+
+def plural_forms(locale: str) -> str:
+    """Return the gettext Plural-Forms header for a locale, from Babel's table."""
+    from babel.messages.plurals import get_plural
+
+    return str(get_plural(po_locale(locale)).plural_forms)
+
+
+def header_comment(owner: str, locale: str, draft: bool) -> list[str]:
+    lines = [f"guidegen translations: {owner}, locale {locale}."]
+    return lines + [DRAFT_MARK] if draft else lines
 
 
 def merge_passages(
-    old: Catalog | None, passages: list[SourcePassage], locale: str, owner: str
-) -> Catalog:
+    old: PoFile | None, passages: list[SourcePassage], references: dict[str, str], header: PoFile
+) -> PoFile:
     """Return the catalog updated to the source passages, matched by context.
 
-    Unchanged passages keep their translation; a passage whose source text changed keeps its old
-    translation marked fuzzy with the previous source (#| msgid); new ones are empty; passages no
-    longer in the source become obsolete. Babel's own update() matches by msgid similarity, which
-    would attach a translation to the wrong passage, hence this merge by msgctxt.
+    An unchanged passage keeps its translation (a passage that was only re-wrapped counts as
+    unchanged); a changed one keeps its translation marked fuzzy with the previous source
+    (#| msgid) — the source the translation was made from, kept across further changes; a new one
+    is empty; one no longer in the source becomes obsolete. header gives header and header comment
+    for a new catalog. Babel's update() matches by msgid similarity, which would attach a
+    translation to the wrong passage, hence this merge by msgctxt.
     """
-    catalog = new_catalog(locale, owner, draft=old is None)
-    if old is not None:
-        catalog.header_comment = old.header_comment
-        catalog.creation_date = old.creation_date
-        catalog.revision_date = old.revision_date
-        catalog.last_translator = old.last_translator
-        catalog.language_team = old.language_team
-    previous = {m.context: m for m in old if m.id} if old is not None else {}
+    before = {m.context: m for m in (old.obsolete + old.messages if old else []) if m.context}
+    result = _start(old, header)
     for p in passages:
-        comments = [p.comment] if p.comment else []
-        if p.markdown:
-            comments.append("Markdown: keep **bold**, list markers and link targets as they are.")
-        if "{" in p.text:
-            comments.append(
-                "Keep {placeholders} exactly as they are; translate the words around them."
-            )
-        before = previous.pop(p.context, None)
-        translated = before is not None and bool(before.string)
-        changed = translated and before.id != p.text
-        catalog.add(
+        previous = before.pop(p.context, None)
+        message = Message(
             p.text,
-            before.string if translated else "",
             context=p.context,
-            auto_comments=comments,
-            user_comments=before.user_comments if translated else (),
-            flags={"fuzzy"} if changed else (before.flags if translated else ()),
-            previous_id=[before.id] if changed else (before.previous_id if translated else ()),
+            auto_comments=[p.comment] if p.comment else [],
+            references=[references[p.context]] if references.get(p.context) else [],
+            line=0,
         )
-    for message in previous.values():
-        if message.string:
-            catalog.obsolete[(message.id, message.context)] = message
-    return catalog
+        if "{" in p.text:  # letter blanks: Poedit and Weblate check them as brace formats
+            message.flags = ["python-brace-format"]
+        if previous is not None and previous.string:
+            _carry_translation(message, previous)
+        result.messages.append(message)
+    result.obsolete = [_obsolete(m) for m in before.values() if m.string]
+    return _keep_header_if_unchanged(old, result)
 
 
-def write_catalog(path: Path, catalog: Catalog) -> bool:
-    """Write a PO file atomically if its content changed; return True when written."""
-    from babel.messages.pofile import write_po
+def _carry_translation(message: Message, previous: Message) -> None:
+    message.translator_comments = list(previous.translator_comments)
+    if normalize(previous.id) == message.id:  # the same source, perhaps in an older form
+        message.string = (
+            previous.string if previous.id == message.id else normalize(previous.string)
+        )
+        message.flags = list(previous.flags)
+        if previous.fuzzy:
+            message.previous_id = previous.previous_id
+        return
+    message.string = previous.string
+    message.flags = [f for f in previous.flags if f != "fuzzy"] + ["fuzzy"]
+    message.flags.sort(key=lambda f: f != "fuzzy")
+    # the source the translation was made from: keep it when the entry was already outdated
+    message.previous_id = (
+        previous.previous_id if previous.fuzzy and previous.previous_id else previous.id
+    )
 
-    from .output import write_atomic
 
-    buffer = io.BytesIO()
-    write_po(buffer, catalog, width=0, include_previous=True, sort_output=False)
-    data = buffer.getvalue()
-    if path.is_file() and path.read_bytes() == data:
-        return False
-    write_atomic(path, data)
-    return True
+def _obsolete(message: Message) -> Message:
+    return replace(message, obsolete=True, previous_id=None, previous_context=None, references=[])
 
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+def _start(old: PoFile | None, header: PoFile) -> PoFile:
+    if old is None:
+        return PoFile(dict(header.header), list(header.header_comment))
+    fields = {k: v for k, v in old.header.items() if k != "Generated-By"}
+    for key, value in header.header.items():
+        fields.setdefault(key, value)
+    return PoFile(fields, list(old.header_comment))
 
 
-def ui_template(template_dirs: list[Path]) -> Catalog:
-    """Extract the interface strings of the templates (and of guidegen's code) with Babel."""
-    from babel.messages.extract import extract_from_dir
+def _keep_header_if_unchanged(old: PoFile | None, result: PoFile) -> PoFile:
+    """Keep every header field as it was unless an entry changed (no churn); else date it."""
+    if old is None:
+        return result
+    if _entries(old) == _entries(result):
+        result.header = {k: v for k, v in old.header.items() if k != "Generated-By"}
+    elif "POT-Creation-Date" in result.header:
+        result.header["POT-Creation-Date"] = _now()
+    return result
 
-    catalog = Catalog(project="guidegen")
-    seen: set[str] = set()
-    sources = [(folder, [("**.html", "jinja2.ext:babel_extract")]) for folder in template_dirs]
-    sources.append((PACKAGE_DIR, [("**.py", "python")]))
-    for folder, method_map in sources:
-        for name, lineno, message, comments, context in extract_from_dir(
-            str(folder),
-            method_map=method_map,
-            options_map={"**.html": {"extensions": "jinja2.ext.i18n"}},
-        ):
-            key = message if isinstance(message, str) else message[0]
-            if key in seen:
-                continue
-            seen.add(key)
-            catalog.add(message, None, [(name, lineno)], auto_comments=comments, context=context)
-    return catalog
+
+def _entries(catalog: PoFile) -> list:
+    return [
+        (
+            m.context,
+            m.id,
+            m.string,
+            m.plural_id,
+            m.plural_strings,
+            sorted(m.flags),
+            m.auto_comments,
+            m.translator_comments,
+            m.references,
+            m.previous_id,
+            m.obsolete,
+        )
+        for m in catalog.messages + catalog.obsolete
+    ]
+
+
+def as_template(catalog: PoFile, old_template: PoFile | None, header: dict[str, str]) -> PoFile:
+    """Return the POT template of a catalog: every entry, no translations, no obsolete ones."""
+    messages = [
+        Message(
+            m.id,
+            context=m.context,
+            plural_id=m.plural_id,
+            plural_strings=["", ""] if m.plural_id is not None else [],
+            flags=[f for f in m.flags if f != "fuzzy"],
+            auto_comments=list(m.auto_comments),
+            references=list(m.references),
+        )
+        for m in catalog.messages
+    ]
+    template = PoFile(dict(header), ["guidegen translation template: translate the .po files."])
+    template.messages = messages
+    return _keep_header_if_unchanged(old_template, template)
+
+
+def merge_ui(old: PoFile | None, template: list[Message], header: PoFile) -> PoFile:
+    """Return ui.po updated to the extracted interface strings, like msgmerge.
+
+    Interface strings have no stable context, so they are matched by msgid; a string that changed
+    a little is matched with its closest old form and marked fuzzy, the old one as #| msgid.
+    """
+    result = _start(old, header)
+    nplurals = result.nplurals() or 2
+    before = {m.key: m for m in (old.messages + old.obsolete if old else [])}
+    translated = {k: m for k, m in before.items() if m.translated}
+    for extracted in template:
+        message = replace(extracted, flags=list(extracted.flags), translator_comments=[])
+        if message.plural_id is not None:
+            message.plural_strings = [""] * nplurals
+        previous = before.pop(message.key, None)
+        translated.pop(message.key, None)
+        if previous is None and translated:
+            close = difflib.get_close_matches(
+                message.id, [k[1] for k in translated if k[0] == message.context], n=1, cutoff=0.8
+            )
+            if close:
+                previous = translated.pop((message.context, close[0]))
+                before.pop(previous.key, None)
+                previous = replace(
+                    previous, flags=previous.flags + ["fuzzy"], previous_id=previous.id
+                )
+        if previous is not None:
+            message.string, message.translator_comments = (
+                previous.string,
+                previous.translator_comments,
+            )
+            if message.plural_id is not None and len(previous.plural_strings) == nplurals:
+                message.plural_strings = list(previous.plural_strings)
+            if previous.fuzzy:
+                message.flags = ["fuzzy"] + [f for f in message.flags if f != "fuzzy"]
+                message.previous_id = (
+                    previous.previous_id if previous.id == message.id else previous.id
+                )
+        result.messages.append(message)
+    result.obsolete = [_obsolete(m) for m in before.values() if m.translated]
+    return _keep_header_if_unchanged(old, result)

@@ -32,6 +32,8 @@ class Project:
     terms: dict[str, Term] = field(default_factory=dict)
     contacts: dict[str, Contact] = field(default_factory=dict)
     docs: dict[str, YamlDoc] = field(default_factory=dict)  # parsed guide files, for locations
+    shared_docs: dict[str, YamlDoc] = field(default_factory=dict)  # parsed shared files, by name
+    config_doc: YamlDoc | None = None
 
 
 def today() -> date:
@@ -46,22 +48,23 @@ def load_project(root: Path, report: Report) -> Project | None:
     if config is None:
         return None
     project = Project(root.resolve(), config)
-    project.sources = _load_shared(root, "sources.yaml", report)
-    project.terms = _load_shared(root, "glossary.yaml", report)
-    project.contacts = _load_shared(root, "contacts.yaml", report)
+    project.sources = _load_shared(project, "sources.yaml", report)
+    project.terms = _load_shared(project, "glossary.yaml", report)
+    project.contacts = _load_shared(project, "contacts.yaml", report)
     project.guides, project.docs = _load_guides(root, report)
     check_references(project, report)
     check_guides(project, report)
     return project
 
 
-def _load_shared(root: Path, name: str, report: Report) -> dict:
-    path = root / CONTENT_DIR / name
+def _load_shared(project: Project, name: str, report: Report) -> dict:
+    path = project.root / CONTENT_DIR / name
     if not path.is_file():
         return {}
     yaml_doc = load_yaml(path, report)
     if yaml_doc is None:
         return {}
+    project.shared_docs[name] = yaml_doc
     entries = bind(dict[str, SHARED_FILES[name]], yaml_doc.value, yaml_doc, (), report)
     for key in entries:
         if not _ID.match(key):

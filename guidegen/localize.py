@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 
 from .cache import BuildCache, Hasher, digest
 from .config import LocaleConfig
-from .i18n import SHARED, Coverage, Lookup, catalog_path, guide_passages, read_catalog
+from .i18n import SHARED, UI, Coverage, Lookup, catalog_path, guide_passages, read_catalog
 from .loader import GUIDES_DIR, Project
 from .passages import Passage, map_passages
 from .problems import Report
 from .schema import Guide
+from .ui import Interface
 
 
 @dataclass
@@ -24,6 +25,7 @@ class LocalizedSite:
     terms: dict = field(default_factory=dict)
     contacts: dict = field(default_factory=dict)
     unpublished: list[str] = field(default_factory=list)
+    interface: Interface = field(default_factory=lambda: Interface(None, is_source=True))
 
 
 def make_lookup(
@@ -34,9 +36,7 @@ def make_lookup(
     catalogs = []
     if locale.code != source.code:
         for owner in owners:
-            catalog = read_catalog(
-                catalog_path(project.root, locale.code, owner), locale.code, report
-            )
+            catalog = read_catalog(catalog_path(project.root, locale.code, owner), report)
             if catalog is not None:
                 catalogs.append(catalog)
     return Lookup(locale.code, locale.dir, source.code, source.dir, locale.show_outdated, catalogs)
@@ -119,6 +119,7 @@ def localize_site(
         published = published_guides(project, locale, report)
     shared = make_lookup(project, locale, [SHARED], report)
     site = LocalizedSite(locale, shared.passage("site|title", project.config.title))
+    site.interface = interface(project, locale, report)
     for owner, table, target in (
         ("sources", project.sources, site.sources),
         ("glossary", project.terms, site.terms),
@@ -139,3 +140,10 @@ def source_title(project: Project, guide_id: str) -> Passage:
     """Return a guide's title in the source language, for links to it from other locales."""
     source = project.config.locale(project.config.source_locale)
     return Passage(project.guides[guide_id].title, source.code, source.dir)
+
+
+def interface(project: Project, locale: LocaleConfig, report: Report) -> Interface:
+    """Return the interface strings of a locale (ui.po), ready for the templates."""
+    if locale.code == project.config.source_locale:
+        return Interface(None, is_source=True)
+    return Interface(read_catalog(catalog_path(project.root, locale.code, UI), report))

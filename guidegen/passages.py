@@ -1,17 +1,25 @@
-"""Translatable passages: where each one lives in the schema, and their rendering-side form."""
+"""Translatable passages: where each one lives in the schema, its normal form, and its notes.
+
+A passage is one translatable field of a guide or of the shared content. It becomes one PO entry
+whose msgctxt is '<owner>|<field path>' ('legal-aid|steps.apply.body'), whose msgid is the text in
+its normal form (see normalize), and whose `#.` note tells the translator where it shows.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import re
 import typing
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from .binder import schema_fields
-from .schema import Markdown, Plain
+from .schema import Blank, Deadline, Faq, Letter, Markdown, Plain, SourceRef, Step
 
 TRANSLATABLE = (Plain, Markdown)
+PathKey = tuple[Any, ...]
 
 
 class Passage(str):
@@ -37,48 +45,121 @@ class Passage(str):
 
 @dataclass(frozen=True)
 class SourcePassage:
-    """One translatable passage of the source: its context key, text and translator comment."""
+    """One translatable passage of the source: context key, normal text, note, YAML path."""
 
     context: str
     text: str
     comment: str
     markdown: bool
+    path: PathKey = ()
+
+
+_NEW_BLOCK = re.compile(r"^[ \t]*(?:[-*+][ \t]|\d+[.)][ \t]|>|#)")
+
+
+def normalize(text: str) -> str:
+    """Return text with each paragraph on one line, so that re-wrapping the YAML changes nothing.
+
+    Blank lines (paragraph breaks), list items, quotes and hard line breaks (two trailing spaces)
+    stay as they are; a soft line break becomes a space, or nothing between two Chinese or
+    Japanese characters (where a space would show). Leading and trailing blank lines go.
+    """
+    if "\n" not in text:
+        return text.strip()
+    lines: list[str] = []
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = raw.rstrip()
+        hard_break = raw.endswith("  ") and line != ""
+        previous = lines[-1] if lines else ""
+        joins = line and previous and not previous.endswith("  ") and not _NEW_BLOCK.match(line)
+        if joins:
+            piece = line.lstrip()
+            glue = "" if _wide(previous[-1]) and _wide(piece[0]) else " "
+            lines[-1] = previous + glue + piece + ("  " if hard_break else "")
+        elif line or (previous and lines):
+            lines.append(line + ("  " if hard_break else ""))
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines).strip("\n")
+
+
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F")
 
 
 def _item_key(item: Any, index: int) -> str:
     return getattr(item, "id", None) if isinstance(getattr(item, "id", None), str) else str(index)
 
 
-def iter_passages(obj: Any, prefix: str) -> Iterator[SourcePassage]:
+# How a note names the part of a guide a passage belongs to (ids, not texts: notes stay stable).
+_LABELS: dict[type, Callable[[Any, int], str]] = {
+    Step: lambda step, n: f"Step {n} ({step.id})",
+    Deadline: lambda _, n: f"time limit {n}",
+    SourceRef: lambda ref, _: f"citation of {ref.id}",
+    Letter: lambda letter, _: f"Letter {letter.id}",
+    Blank: lambda blank, _: f"blank {{{blank.id}}}",
+    Faq: lambda _, n: f"Question {n}",
+}
+
+
+def iter_passages(obj: Any, prefix: str, labels: tuple[str, ...] = ()) -> Iterator[SourcePassage]:
     """Yield each translatable passage under obj with a stable context ('guide|steps.x.body')."""
+    yield from _iter(obj, prefix, labels, ())
+
+
+def _iter(obj: Any, prefix: str, labels: tuple[str, ...], path: PathKey):
     for f, tp in schema_fields(type(obj)):
-        value = getattr(obj, f.name)
-        yield from _walk(
-            value,
-            tp,
-            f"{prefix}.{f.name}" if "|" in prefix else f"{prefix}|{f.name}",
-            f.metadata.get("doc", ""),
-        )
+        context = f"{prefix}.{f.name}" if "|" in prefix else f"{prefix}|{f.name}"
+        yield from _walk(getattr(obj, f.name), tp, context, labels, path + (f.name,), f, obj)
 
 
-def _walk(value: Any, tp: Any, context: str, comment: str) -> Iterator[SourcePassage]:
+def _walk(value, tp, context, labels, path, f, owner, number=1) -> Iterator[SourcePassage]:
     if tp in TRANSLATABLE:
         if value:
-            yield SourcePassage(context, value, comment, tp is Markdown)
+            note = _note(labels, f.metadata.get("shown", ""), tp is Markdown, value, owner)
+            yield SourcePassage(context, normalize(value), note, tp is Markdown, path)
     elif typing.get_origin(tp) is list:
         (item_tp,) = typing.get_args(tp)
         for i, item in enumerate(value):
-            yield from _walk(item, item_tp, f"{context}.{_item_key(item, i)}", comment)
+            inner = (
+                labels + (f"item {i + 1} of {len(value)}",) if item_tp in TRANSLATABLE else labels
+            )
+            key = f"{context}.{_item_key(item, i)}"
+            yield from _walk(item, item_tp, key, inner, path + (i,), f, owner, i + 1)
     elif typing.get_origin(tp) is dict:
         _, item_tp = typing.get_args(tp)
         for key, item in value.items():
-            yield from _walk(item, item_tp, f"{context}.{key}", comment)
+            yield from _walk(item, item_tp, f"{context}.{key}", labels, path + (key,), f, owner)
     elif dataclasses.is_dataclass(tp):
-        yield from iter_passages(value, context)
+        label = _LABELS.get(tp)
+        yield from _iter(
+            value, context, labels + (label(value, number),) if label else labels, path
+        )
+
+
+def _note(labels: tuple[str, ...], shown: str, markdown: bool, text: str, owner: Any) -> str:
+    """Return the translator's note: where the passage shows, and what to keep."""
+    where = (", ".join(labels) + ": " + shown) if labels else shown[:1].upper() + shown[1:]
+    parts = [where if where.endswith((".", ".”", "?")) else where + "."]
+    if markdown:
+        parts.append("Markdown: keep **bold**, list markers (- ) and link targets as they are.")
+    blanks = {b.id: b.label for b in getattr(owner, "blanks", [])}
+    named = re.findall(r"\{([a-z][a-z0-9_]*)\}", text)
+    if named:
+        explained = "; ".join(
+            f"{{{name}}} = {blanks[name]}" if name in blanks else f"{{{name}}}" for name in named
+        )
+        parts.append(
+            f"Keep each {{placeholder}} as it is (a ruled blank the reader fills in): {explained}."
+        )
+    return " ".join(parts)
 
 
 def map_passages(obj: Any, prefix: str, convert: Callable[[str, str], str]) -> Any:
-    """Return a copy of obj with every translatable passage replaced by convert(context, text)."""
+    """Return a copy of obj with every translatable passage replaced by convert(context, text).
+
+    convert receives the passage in its normal form (see normalize).
+    """
     changes = {}
     for f, tp in schema_fields(type(obj)):
         context = f"{prefix}.{f.name}" if "|" in prefix else f"{prefix}|{f.name}"
@@ -88,7 +169,7 @@ def map_passages(obj: Any, prefix: str, convert: Callable[[str, str], str]) -> A
 
 def _map(value: Any, tp: Any, context: str, convert: Callable[[str, str], str]) -> Any:
     if tp in TRANSLATABLE:
-        return convert(context, value)
+        return convert(context, normalize(value)) if value else value
     if typing.get_origin(tp) is list:
         (item_tp,) = typing.get_args(tp)
         return [

@@ -8,13 +8,10 @@ from __future__ import annotations
 import functools
 import io
 import logging
-import subprocess
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import segno
-
-from .errors import BuildError
 
 logger = logging.getLogger(__name__)
 
@@ -68,30 +65,6 @@ def qr_svg(url: str) -> bytes:
         buffer, kind="svg", scale=4, border=2, xmldecl=False
     )
     return buffer.getvalue()
-
-
-@functools.cache
-def installed_font_families() -> frozenset[str]:
-    """Return the font families fontconfig knows on this machine."""
-    try:
-        listing = subprocess.run(
-            ["fc-list", ":", "family"], capture_output=True, text=True, check=True, timeout=60
-        ).stdout
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise BuildError(f"cannot list fonts with fc-list ({exc}); install fontconfig") from exc
-    families = set()
-    for line in listing.splitlines():
-        families.update(name.strip() for name in line.split(","))
-    return frozenset(families)
-
-
-def require_font(family: str, package: str, locale: str) -> None:
-    """Stop the build with a clear message when a locale's font is not installed."""
-    if family not in installed_font_families():
-        raise BuildError(
-            f"font '{family}' needed by locale '{locale}' is not installed "
-            f"(install it: sudo apt-get install {package})"
-        )
 
 
 def render_pdf(

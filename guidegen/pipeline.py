@@ -130,7 +130,7 @@ def render_guide_page(
 ) -> Output:
     """Return <locale>/<guide>/index.html."""
     code = site.locale.code
-    gettext = renderer.translations.gettext
+    gettext = renderer.interface.gettext
     labels = {"": gettext("PDF for printing"), ".large": gettext("Large-print PDF")}
     pdfs = (
         [

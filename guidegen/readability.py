@@ -9,6 +9,7 @@ from .cache import BuildCache, Hasher
 from .config import Config
 from .i18n import catalog_path, read_catalog
 from .loader import GUIDES_DIR, Project
+from .passages import normalize
 from .problems import Location, Report
 from .schema import Guide
 from .yamlsafe import YamlDoc
@@ -79,7 +80,7 @@ def check_english(guide: Guide, doc: YamlDoc | None, config: Config, report: Rep
     import textstat
 
     for section in sections(guide, doc):
-        text = "\n\n".join(plain(t) for _, t in section.contexts if t)
+        text = "\n\n".join(plain(normalize(t)) for _, t in section.contexts if t)
         if len(text.split()) >= MIN_WORDS_FOR_GRADE:
             grade = textstat.flesch_kincaid_grade(text)
             if grade > config.reading_grade:
@@ -102,10 +103,10 @@ def check_english(guide: Guide, doc: YamlDoc | None, config: Config, report: Rep
 def check_chinese(project: Project, guide: Guide, locale: str, report: Report) -> None:
     """Warn about Chinese sections whose sentences are long on average, and each long sentence."""
     path = catalog_path(project.root, locale, guide.id)
-    catalog = read_catalog(path, locale, report)
+    catalog = read_catalog(path, report)
     if catalog is None:
         return
-    by_context = {m.context: m for m in catalog if m.id and m.string and not m.fuzzy}
+    by_context = {m.context: m for m in catalog.messages if m.id and m.string and not m.fuzzy}
     rel = report.relative(path)
     for section in sections(guide):
         sentences = []
@@ -113,14 +114,14 @@ def check_chinese(project: Project, guide: Guide, locale: str, report: Report) -
             message = by_context.get(context)
             if message is None:
                 continue
-            for sentence in _ZH_SENTENCE.split(plain(message.string)):
+            for sentence in _ZH_SENTENCE.split(plain(normalize(message.string))):
                 sentence = sentence.strip()
                 if not sentence:
                     continue
                 sentences.append(sentence)
                 if len(sentence) > LONG_CHINESE_SENTENCE:
                     report.warning(
-                        Location(rel, message.lineno, 1),
+                        Location(rel, message.line, 1),
                         f"{guide.id}: {section.name} has a sentence of {len(sentence)} "
                         f'characters: "{sentence[:20]}..."',
                         f"split it: at most {LONG_CHINESE_SENTENCE} characters",

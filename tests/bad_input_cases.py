@@ -270,19 +270,19 @@ CASES = [
     (
         "po-malformed",
         {PO: ('msgstr "退出名单"', 'msgstr "退出名单')},
-        f"{PO}:21:1: error: malformed PO file: expected msgctxt, msgid or msgstr and a closed "
-        'quoted string (write a double quote inside text as \\")',
+        f"{PO}:21:8: error: malformed PO file: end-of-line within string (open it in Poedit, "
+        "or run 'msgfmt --check' on it, to see and mend the problem)",
     ),
     (
         "po-drops-placeholder",
         {PO: ("致：{court}", "致：法院")},
-        f"{PO}:146:1: error: translation drops placeholder {{court}} "
+        f"{PO}:157:1: error: translation drops placeholder {{court}} "
         "(in entry 'leave-list|letters.request.body')",
     ),
     (
         "po-changes-number",
         {PO: ("法院必须在3个工作日内处理", "法院必须在5个工作日内处理")},
-        f"{PO}:49:1: error: number 3 of the source is missing from the translation "
+        f"{PO}:50:1: error: number 3 of the source is missing from the translation "
         "(in entry 'leave-list|steps.ask.body')",
     ),
     (
@@ -294,14 +294,13 @@ CASES = [
     (
         "po-drops-list-item",
         {PO: ("- 带上证明\\n", "")},
-        f"{PO}:49:1: error: the source has 2 list item(s), the translation 1 "
+        f"{PO}:50:1: error: the source has 2 list item(s), the translation 1 "
         "(in entry 'leave-list|steps.ask.body')",
     ),
     (
         "po-bad-keyword",
         {PO: ('msgstr "退出名单"', 'msgstrr "退出名单"')},
-        f"{PO}:21:1: error: malformed PO file: expected msgctxt, msgid or msgstr and a closed "
-        "quoted string",
+        f'{PO}:21:1: error: malformed PO file: keyword "msgstrr" unknown',
     ),
     (
         "po-not-utf8",

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from ..cache import BuildCache, Hasher, code_hash
 from ..errors import BuildError, ContentError
+from ..fonts import require_font
 from ..loader import Project, load_project
 from ..localize import LocalizedSite, guide_coverage, guide_label, localize_site
 from ..output import ManifestEntry, entry_for, read_manifest, write_durable, write_manifest
-from ..pdf import require_font
 from ..pipeline import (
     SITE_DIR,
     Output,
@@ -235,11 +235,11 @@ def render_html(
             source = localize_site(
                 project, project.config.locale(project.config.source_locale), state.report, []
             )
-            renderer = PageRenderer(env, project.config, source, project.root, state.report)
+            renderer = PageRenderer(env, project.config, source, source.interface)
             output = render_language_page(renderer)
         else:
             site = sites[item.locale]
-            renderer = PageRenderer(env, project.config, site, project.root, state.report)
+            renderer = PageRenderer(env, project.config, site, site.interface)
             if item.kind == "index":
                 output = render_locale_index(renderer, project, site)
             else:
@@ -273,7 +273,7 @@ def render_pdfs(
     env = make_environment(project.root)
     jobs: list[PdfJob] = []
     for code, guide_id in sorted({(i.locale, i.guide) for i in wanted}):
-        renderer = PageRenderer(env, project.config, sites[code], project.root, state.report)
+        renderer = PageRenderer(env, project.config, sites[code], sites[code].interface)
         variants = [i.variant for i in wanted if (i.locale, i.guide) == (code, guide_id)]
         jobs += pdf_jobs(renderer, project, sites[code], guide_id, variants)
     advance = progress.start(len(jobs), "PDFs")

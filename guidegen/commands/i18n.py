@@ -1,31 +1,38 @@
-"""guidegen i18n update / init / status: the translators' commands."""
+"""guidegen i18n update / init / status / glossary: the translators' commands."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from babel import Locale
-
-from ..config import CONFIG_FILE
+from ..config import CONFIG_FILE, parse_locale_code
 from ..errors import ConfigError, ContentError
+from ..fonts import font_for_locale
 from ..i18n import (
     SHARED,
     UI,
+    as_template,
     catalog_path,
     guide_passages,
+    header_comment,
     merge_passages,
-    new_catalog,
+    merge_ui,
+    new_header,
+    passage_reference,
     read_catalog,
     shared_passages,
-    ui_template,
-    write_catalog,
+    template_header,
+    template_path,
 )
 from ..loader import Project, load_project
-from ..localize import make_lookup
+from ..localize import interface, make_lookup
 from ..output import write_atomic
+from ..po import PoFile, write_po
 from ..problems import Report
 from ..render import template_dirs
+from ..uistrings import extract_ui_strings
+
+DEFAULT_THRESHOLD = 0.95
 
 
 def _load(project_dir: Path) -> tuple[Project, Report]:
@@ -37,75 +44,104 @@ def _load(project_dir: Path) -> tuple[Project, Report]:
 
 
 def update(project_dir: Path, locales: tuple[str, ...] = ()) -> list[Path]:
-    """Merge the current source passages into every locale's catalogs; return the files written."""
+    """Merge the current source passages into every locale's catalogs and the POT templates;
+    return the files written (only those whose text changed)."""
     project, report = _load(project_dir)
     codes = [c for c in project.config.codes if c != project.config.source_locale]
-    written = []
+    unknown = sorted(set(locales) - set(codes))
+    if unknown:
+        raise ConfigError(f"{CONFIG_FILE}: no translated locale {', '.join(unknown)}")
+    owners = _owners(project)
+    ui_strings = extract_ui_strings(template_dirs(project.root), project.root)
+    written = _update_templates(project, owners, ui_strings, report)
     for code in locales or codes:
-        written += _update_locale(project, code, report)
+        written += _update_locale(project, code, owners, ui_strings, report)
     if report.errors:
         raise ContentError(report.as_text())
     return written
 
 
-def _update_locale(project: Project, code: str, report: Report) -> list[Path]:
+def _owners(project: Project) -> dict[str, tuple[list, dict[str, str]]]:
+    """Return each catalog's source passages and their `#:` references, by owner."""
     owners = {g: guide_passages(guide) for g, guide in project.guides.items()}
     owners[SHARED] = shared_passages(project)
+    return {
+        owner: (passages, {p.context: passage_reference(project, owner, p) for p in passages})
+        for owner, passages in owners.items()
+    }
+
+
+def _bugs_to(project: Project) -> str:
+    return project.config.organisation.contact
+
+
+def _update_templates(project: Project, owners, ui_strings, report: Report) -> list[Path]:
     written = []
-    for owner, passages in owners.items():
+    for owner, (passages, references) in owners.items():
+        path = template_path(project.root, owner)
+        empty = PoFile(template_header(owner, _bugs_to(project)))
+        catalog = merge_passages(None, passages, references, empty)
+        old = read_catalog(path, report) if path.is_file() else None
+        if write_po(path, as_template(catalog, old, empty.header)):
+            written.append(path)
+    path = template_path(project.root, UI)
+    header = template_header(UI, _bugs_to(project))
+    catalog = merge_ui(None, ui_strings, PoFile(header))
+    old = read_catalog(path, report) if path.is_file() else None
+    if write_po(path, as_template(catalog, old, header)):
+        written.append(path)
+    return written
+
+
+def _update_locale(project: Project, code: str, owners, ui_strings, report: Report) -> list[Path]:
+    locale = project.config.locale(code)
+    team = f"{locale.name} translators"
+    written = []
+    for owner, (passages, references) in owners.items():
         path = catalog_path(project.root, code, owner)
-        old = read_catalog(path, code, report)
-        if write_catalog(path, merge_passages(old, passages, code, owner)):
+        old = read_catalog(path, report)
+        if path.is_file() and old is None:
+            continue  # broken: reported with its line; never overwrite a translator's file
+        header = PoFile(
+            new_header(code, owner, team, _bugs_to(project)), header_comment(owner, code, True)
+        )
+        if write_po(path, merge_passages(old, passages, references, header)):
             written.append(path)
     path = catalog_path(project.root, code, UI)
-    catalog = read_catalog(path, code, report) or new_catalog(code, UI)
-    catalog.update(
-        ui_template(template_dirs(project.root)),
-        update_header_comment=False,
-        update_creation_date=False,
-    )
-    if write_catalog(path, catalog):
-        written.append(path)
+    old = read_catalog(path, report)
+    if not (path.is_file() and old is None):
+        header = PoFile(
+            new_header(code, UI, team, _bugs_to(project)), header_comment(UI, code, True)
+        )
+        if write_po(path, merge_ui(old, ui_strings, header)):
+            written.append(path)
     return written
 
 
 def init(project_dir: Path, code: str) -> list[Path]:
     """Create a new locale: register it in guidegen.yaml and write its empty catalogs."""
     project, _ = _load(project_dir)
-    if code in project.config.codes:
+    locale = parse_locale_code(code)  # raises ConfigError with a hint for a bad code
+    if code.lower() in (c.lower() for c in project.config.codes):
         raise ConfigError(
             f"{CONFIG_FILE}: locale '{code}' already exists (use 'guidegen i18n update')"
         )
-    try:
-        locale = Locale.parse(code, sep="-")
-    except (ValueError, Exception) as exc:
-        raise ConfigError(
-            f"unknown locale code '{code}': {exc} "
-            "(use a BCP 47 code such as 'vi', 'ug' or 'zh-Hant')"
-        ) from exc
     _register_locale(project.root / CONFIG_FILE, code, locale)
     return update(project_dir, (code,))
 
 
-def _register_locale(config_path: Path, code: str, locale: Locale) -> None:
+def _register_locale(config_path: Path, code: str, locale) -> None:
     """Append the locale to guidegen.yaml's locales list, keeping the file's comments."""
     direction = "rtl" if locale.text_direction == "rtl" else "ltr"
-    font, package = (
-        ("Noto Naskh Arabic", "fonts-noto-core")
-        if direction == "rtl"
-        else (
-            ("Noto Sans CJK SC", "fonts-noto-cjk")
-            if locale.language in ("zh", "ja", "ko")
-            else ("Noto Sans", "fonts-noto-core")
-        )
-    )
-    name = locale.get_display_name(locale) or code
+    font, package = font_for_locale(code)
+    name = (locale.get_display_name(locale) or code).replace('"', "")
     entry = (
         f'  - code: {code}\n    name: "{name}"\n    dir: {direction}\n'
-        f"    font: {font}\n    font_package: {package}\n"
+        f'    font: "{font}"\n    font_package: {package}\n'
+        f"    publish_threshold: {DEFAULT_THRESHOLD}\n"
     )
     text = config_path.read_text("utf-8")
-    match = re.search(r"^locales:\s*\n((?:[ \t]+.*\n|\s*\n)*)", text, re.MULTILINE)
+    match = re.search(r"^locales:[ \t]*\n((?:[ \t]+.*\n|[ \t]*\n)*)", text, re.MULTILINE)
     if match is None:
         raise ConfigError(f"{CONFIG_FILE}: no 'locales:' list to add '{code}' to")
     block = match.group(0).rstrip("\n") + "\n"
@@ -115,7 +151,7 @@ def _register_locale(config_path: Path, code: str, locale: Locale) -> None:
 
 
 def status(project_dir: Path) -> dict:
-    """Return per locale and guide: total, translated, outdated and missing passages."""
+    """Return per locale: each guide's, shared.po's and ui.po's translation state and words."""
     project, report = _load(project_dir)
     result: dict = {"source_locale": project.config.source_locale, "locales": {}}
     for locale in project.config.locales:
@@ -126,5 +162,27 @@ def status(project_dir: Path) -> dict:
             lookup = make_lookup(project, locale, [guide_id], report)
             guides[guide_id] = lookup.coverage(guide_passages(guide)).as_dict()
         shared = make_lookup(project, locale, [SHARED], report).coverage(shared_passages(project))
-        result["locales"][locale.code] = {"guides": guides, "shared": shared.as_dict()}
+        ui = interface(project, locale, report)
+        ui_counts = read_catalog(catalog_path(project.root, locale.code, UI), report)
+        result["locales"][locale.code] = {
+            "guides": guides,
+            "shared": shared.as_dict(),
+            "ui": _ui_counts(ui_counts, ui.translated),
+            "publish_threshold": locale.publish_threshold,
+        }
     return result
+
+
+def _ui_counts(catalog: PoFile | None, translated: int) -> dict[str, int]:
+    messages = catalog.messages if catalog else []
+    outdated = sum(1 for m in messages if m.fuzzy and m.translated)
+    return {
+        "total": len(messages),
+        "translated": translated,
+        "outdated": outdated,
+        "missing": len(messages) - translated - outdated,
+        "words": sum(len(m.id.split()) for m in messages),
+        "words_translated": sum(
+            len(m.id.split()) for m in messages if m.translated and not m.fuzzy
+        ),
+    }
