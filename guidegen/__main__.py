@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .formats import choices as format_choices
 
 PROJECT = click.option(
     "--project",
@@ -65,10 +66,10 @@ def cli(verbose: bool) -> None:
 @click.option(
     "--format",
     "formats",
-    type=click.Choice(["html", "pdf", "all"]),
-    default="all",
-    show_default=True,
-    help="Which outputs to build.",
+    multiple=True,
+    type=click.Choice(format_choices()),
+    help="Build only this format or family (repeatable): html, pdf, large-pdf, txt ...  "
+    "[default: all]",
 )
 @click.option(
     "--paper",

@@ -105,3 +105,30 @@ def require_font(family: str, package: str, locale: str) -> None:
         raise BuildError(
             f"font '{family}' needed by locale '{locale}' is not installed (install it: {hint})"
         )
+
+
+# The families tried after a locale's own font, by script (all from Debian's Noto packages).
+_SCRIPT_FALLBACKS = {
+    "Latn": ("Noto Sans",),
+    "Cyrl": ("Noto Sans",),
+    "Grek": ("Noto Sans",),
+    "Hans": ("Noto Sans CJK SC",),
+    "Hant": ("Noto Sans CJK TC",),
+    "Jpan": ("Noto Sans CJK JP",),
+    "Kore": ("Noto Sans CJK KR",),
+    "Arab": ("Noto Naskh Arabic", "Noto Sans Arabic"),
+    "Hebr": ("Noto Sans Hebrew",),
+    "Deva": ("Noto Sans Devanagari",),
+    "Tibt": ("Noto Serif Tibetan",),
+    "Thai": ("Noto Sans Thai",),
+    "Ethi": ("Noto Sans Ethiopic",),
+    "Khmr": ("Noto Sans Khmer",),
+}
+
+
+def font_stack(font: str, code: str) -> list[str]:
+    """Return the font families for a locale: its own font, then its script's, then Noto Sans."""
+    from .scripts import locale_script
+
+    chain = [font, *_SCRIPT_FALLBACKS.get(locale_script(code), ()), "Noto Sans"]
+    return [family for family in dict.fromkeys(chain) if family]

@@ -3,8 +3,23 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+SHORT_TEXT = 40  # characters: a paragraph of short labels and blanks is laid out as a field row
+
+
+@dataclass
+class Paragraph:
+    """One paragraph of a letter: ("text", s) and ("blank", name) pieces, and how to lay it out.
+
+    A field row ('Case number: ____', 'Signature: ____  Date: ____') lets its one-line blanks
+    stretch to the end of the line; prose keeps blanks inline, and a blank of several lines is a
+    block of its own, so no line is left half empty before it.
+    """
+
+    pieces: list[tuple[str, str]] = field(default_factory=list)
+    fields: bool = False
 
 
 def placeholders(text: str) -> set[str]:
@@ -12,18 +27,29 @@ def placeholders(text: str) -> set[str]:
     return set(PLACEHOLDER.findall(text))
 
 
-def paragraphs(text: str) -> list[list[tuple[str, str]]]:
-    """Split a letter body into paragraphs of ("text", s) and ("blank", name) pieces."""
+def paragraphs(text: str, lines: dict[str, int] | None = None) -> list[Paragraph]:
+    """Split a letter body into paragraphs; lines gives each blank's number of ruled lines."""
+    lines = lines or {}
     result = []
     for block in re.split(r"\n\s*\n", text.strip()):
-        pieces: list[tuple[str, str]] = []
+        paragraph = Paragraph()
         position = 0
         for match in PLACEHOLDER.finditer(block):
             if match.start() > position:
-                pieces.append(("text", block[position : match.start()]))
-            pieces.append(("blank", match.group(1)))
+                paragraph.pieces.append(("text", block[position : match.start()]))
+            paragraph.pieces.append(("blank", match.group(1)))
             position = match.end()
         if position < len(block):
-            pieces.append(("text", block[position:]))
-        result.append(pieces)
+            paragraph.pieces.append(("text", block[position:]))
+        blanks = [value for kind, value in paragraph.pieces if kind == "blank"]
+        paragraph.fields = (
+            bool(blanks)
+            and all(
+                len(value.strip()) <= SHORT_TEXT
+                for kind, value in paragraph.pieces
+                if kind == "text"
+            )
+            and all(lines.get(name, 1) == 1 for name in blanks)
+        )
+        result.append(paragraph)
     return result

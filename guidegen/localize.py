@@ -10,7 +10,7 @@ from .i18n import SHARED, UI, Coverage, Lookup, catalog_path, guide_passages, re
 from .loader import GUIDES_DIR, Project
 from .passages import Passage, map_passages
 from .problems import Report
-from .schema import Guide
+from .schema import Guide, Letter
 from .ui import Interface
 
 
@@ -26,6 +26,8 @@ class LocalizedSite:
     contacts: dict = field(default_factory=dict)
     unpublished: list[str] = field(default_factory=list)
     interface: Interface = field(default_factory=lambda: Interface(None, is_source=True))
+    original: LocaleConfig | None = None  # the language letters are handed in
+    handin: dict[str, dict[str, Letter | None]] = field(default_factory=dict)
 
 
 def make_lookup(
@@ -95,6 +97,31 @@ def guide_label(
     return cache.labels[key]
 
 
+def handin_label(
+    project: Project, guide_id: str, report: Report, cache: BuildCache, hasher: Hasher
+) -> str:
+    """Return a hash of a guide's letters as handed in (the original language): other locales'
+    pages show them, so they change when these do; cached like guide_label."""
+    original = original_locale(project)
+    key = ":".join(
+        [
+            "handin",
+            original.code,
+            hasher.file(project.root / GUIDES_DIR / f"{guide_id}.yaml"),
+            hasher.file(catalog_path(project.root, original.code, guide_id)),
+        ]
+    )
+    if key not in cache.labels:
+        lookup = make_lookup(project, original, [guide_id], report)
+        shown = [
+            lookup.passage(p.context, p.text)
+            for p in guide_passages(project.guides[guide_id])
+            if p.context.startswith(f"{guide_id}|letters.")
+        ]
+        cache.labels[key] = digest([(str(p), p.lang, p.state) for p in shown])
+    return cache.labels[key]
+
+
 def published_guides(
     project: Project,
     locale: LocaleConfig,
@@ -133,7 +160,41 @@ def localize_site(
             continue
         lookup = make_lookup(project, locale, [guide_id], report)
         site.guides[guide_id] = map_passages(guide, guide_id, lookup.passage)
+    site.original = original_locale(project)
+    for guide_id in site.guides:
+        site.handin[guide_id] = handin_letters(project, site, guide_id, report)
     return site
+
+
+def original_locale(project: Project) -> LocaleConfig:
+    """Return the settings of the language letters are handed in (config original_language)."""
+    code = project.config.original_language
+    if code in project.config.codes:
+        return project.config.locale(code)
+    from babel import Locale
+
+    babel_locale = Locale.parse(code, sep="-")
+    direction = "rtl" if babel_locale.text_direction == "rtl" else "ltr"
+    return LocaleConfig(code=code, name=babel_locale.get_display_name(babel_locale), dir=direction)
+
+
+def handin_letters(
+    project: Project, site: LocalizedSite, guide_id: str, report: Report
+) -> dict[str, Letter | None]:
+    """Return each letter of a guide in the language it is handed in, or None where that
+    translation is missing or outdated (the page then says so: never machine translation)."""
+    original = site.original
+    if original.code == site.locale.code:
+        return {letter.id: letter for letter in site.guides[guide_id].letters}
+    lookup = make_lookup(project, original, [guide_id], report)
+    lookup.show_outdated = False
+    result: dict[str, Letter | None] = {}
+    for letter in project.guides[guide_id].letters:
+        prefix = f"{guide_id}|letters.{letter.id}"
+        shown = map_passages(letter, prefix, lookup.passage)
+        complete = not shown.title.is_fallback and not shown.body.is_fallback
+        result[letter.id] = shown if complete or original.code == lookup.source_locale else None
+    return result
 
 
 def source_title(project: Project, guide_id: str) -> Passage:

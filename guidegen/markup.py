@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import markdown
@@ -55,3 +57,50 @@ def render_inline(text: str) -> Markup:
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return Markup(html)
+
+
+class _TextWriter(HTMLParser):
+    """Turn the sanitiser's small HTML (p, lists, strong, em, a, br, code) into plain text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.lists: list[list] = []  # [kind, counter]
+        self.href = ""
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("ul", "ol"):
+            self.lists.append([tag, 0])
+        elif tag == "li":
+            kind = self.lists[-1] if self.lists else ["ul", 0]
+            kind[1] += 1
+            marker = f"{kind[1]}. " if kind[0] == "ol" else "- "
+            self.parts.append("\n" + "  " * (len(self.lists) - 1) + marker)
+        elif tag == "br":
+            self.parts.append("\n")
+        elif tag == "a":
+            self.href = dict(attrs).get("href", "") or ""
+
+    def handle_endtag(self, tag):
+        if tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+            self.parts.append("\n")
+        elif tag == "p":
+            self.parts.append("\n" if self.lists else "\n\n")
+        elif tag == "a" and self.href and not self.href.startswith("#"):
+            self.parts.append(f" ({self.href})")
+            self.href = ""
+
+    def handle_data(self, data):
+        if "\n" in data and not data.strip():
+            return  # the newlines between blocks in Markdown's output
+        self.parts.append(data.replace("\n", " "))
+
+
+def to_text(html: str) -> str:
+    """Return the plain text of sanitised passage HTML: paragraphs, '- ' lists, (link targets)."""
+    writer = _TextWriter()
+    writer.feed(str(html))
+    writer.close()
+    text = "".join(writer.parts)
+    return re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+\n", "\n", text)).strip()

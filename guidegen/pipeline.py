@@ -1,67 +1,23 @@
-"""Render stages shared by build and serve: HTML pages and PDF jobs for one locale's view."""
+"""What every page is rendered from: site pages, the guide context, theme assets and fonts."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from .fonts import font_stack
+from .formats import Download, GuideUnit, Output
+from .formats.base import N_
 from .loader import Project, today
 from .localize import LocalizedSite, source_title
-from .pdf import MEMORY_SCHEME, qr_svg
 from .render import PageRenderer, template_dirs
 
 SITE_DIR = "site"
-
-
-@dataclass
-class Output:
-    """One rendered file, held in memory until every stage has succeeded."""
-
-    path: str  # relative to the site folder
-    guide: str
-    locale: str
-    format: str
-    data: bytes
-
-
-@dataclass
-class PdfJob:
-    """Everything a worker process needs to render one PDF."""
-
-    path: str
-    guide: str
-    locale: str
-    html: str
-    base_dir: Path
-    asset_roots: list[Path]
-    memory: dict[str, bytes] = field(default_factory=dict)
-    identifier: str = ""
-    direction: str = "ltr"
-
-
-@dataclass(frozen=True)
-class PdfVariant:
-    """A printed form of a guide: paper size and type size."""
-
-    suffix: str
-    paper: str
-    large: bool
-
-
-def pdf_variants(paper: str) -> list[PdfVariant]:
-    """Return the PDFs built for each guide: standard and large print, on the chosen paper."""
-    return [PdfVariant("", paper, False), PdfVariant(".large", paper, True)]
-
-
-def pdf_name(guide_id: str, locale: str, variant: PdfVariant) -> str:
-    return f"{guide_id}.{locale}{variant.suffix}.pdf"
+THEME_ASSETS = ("style.css",)
+FONTS_CSS = "fonts.css"  # made from guidegen.yaml: each locale's font and its fallbacks
 
 
 def canonical_url(project: Project, locale: str, guide_id: str) -> str:
     return f"{project.config.base_url.rstrip('/')}/{locale}/{guide_id}/"
-
-
-THEME_ASSETS = ("style.css",)
 
 
 def find_template_file(project_root: Path, name: str) -> Path:
@@ -72,124 +28,101 @@ def find_template_file(project_root: Path, name: str) -> Path:
     raise FileNotFoundError(name)
 
 
-def theme_assets(project_root: Path) -> list[Output]:
-    """Return the theme files pages link to, copied to build/site/assets/."""
-    return [
-        Output(f"assets/{name}", "", "", "css", find_template_file(project_root, name).read_bytes())
+def fonts_css(project: Project) -> str:
+    """Return the stylesheet that sets each locale's font (guidegen.yaml) with fallbacks."""
+    rules = []
+    for locale in project.config.locales:
+        stack = ", ".join(f'"{family}"' for family in font_stack(locale.font, locale.code))
+        selector = f'[lang="{locale.code}"], [lang^="{locale.code}-"]'
+        rules.append(f"{selector} {{ font-family: {stack}, sans-serif; }}")
+    original = project.config.original_language
+    if original not in project.config.codes:
+        stack = ", ".join(f'"{family}"' for family in font_stack("", original))
+        rules.append(f'[lang="{original}"] {{ font-family: {stack}, sans-serif; }}')
+    return (
+        "/* Made by guidegen from guidegen.yaml: each locale's font. */\n" + "\n".join(rules) + "\n"
+    )
+
+
+def theme_assets(project: Project) -> list[Output]:
+    """Return the theme files pages link to, written to build/site/assets/."""
+    outputs = [
+        Output(f"assets/{name}", "", "", "css", find_template_file(project.root, name).read_bytes())
         for name in THEME_ASSETS
     ]
+    outputs.append(Output(f"assets/{FONTS_CSS}", "", "", "css", fonts_css(project).encode()))
+    return outputs
 
 
-def render_language_page(renderer: PageRenderer) -> Output:
-    """Return build/site/index.html, where readers choose their language."""
-    html = renderer.render("language.html", root="")
+def stylesheets(project: Project, print_media: bool) -> tuple[list[str], dict[str, bytes]]:
+    """Return the stylesheets of a PDF (file URLs and in-memory ones) and the in-memory bytes."""
+    from .pdf import MEMORY_SCHEME
+
+    fonts_url = f"{MEMORY_SCHEME}:{FONTS_CSS}"
+    files = [find_template_file(project.root, n).as_uri() for n in ("style.css", "pdf.css")]
+    return [files[0], fonts_url, files[1]], {fonts_url: fonts_css(project).encode()}
+
+
+def language_choices(project: Project, report) -> list[dict]:
+    """Return each locale with the site's title and 'Choose your language' in that language."""
+    from .i18n import SHARED
+    from .localize import interface, make_lookup
+
+    choices = []
+    for locale in project.config.locales:
+        title = make_lookup(project, locale, [SHARED], report).passage(
+            "site|title", project.config.title
+        )
+        prompt = interface(project, locale, report).plain(N_("Choose your language"))
+        choices.append({"locale": locale, "title": str(title), "prompt": prompt})
+    return choices
+
+
+def render_language_page(renderer: PageRenderer, choices: list[dict]) -> Output:
+    """Return build/site/index.html, where readers choose their language, each in its own."""
+    html = renderer.render("language.html", root="", choices=choices)
     return Output("index.html", "", "", "html", html.encode("utf-8"))
 
 
 def render_locale_index(renderer: PageRenderer, project: Project, site: LocalizedSite) -> Output:
     """Return <locale>/index.html listing the guides published in that locale."""
-    source = project.config.locale(project.config.source_locale)
     unpublished = [{"id": g, "title": source_title(project, g)} for g in site.unpublished]
     html = renderer.render(
-        "index.html",
-        root="../",
-        guides=list(site.guides.values()),
-        unpublished=unpublished,
-        source_locale=source,
+        "index.html", root="../", guides=list(site.guides.values()), unpublished=unpublished
     )
     return Output(
         f"{site.locale.code}/index.html", "", site.locale.code, "html", html.encode("utf-8")
     )
 
 
-def _translations(project: Project, published: dict[str, list[str]], guide_id: str, code: str):
+def other_translations(unit: GuideUnit) -> list:
+    """Return the other locales that publish this guide."""
+    config = unit.project.config
     return [
-        project.config.locale(other)
-        for other, guides in published.items()
-        if other != code and guide_id in guides
+        config.locale(other)
+        for other, guides in unit.published.items()
+        if other != unit.code and unit.guide_id in guides
     ]
 
 
-def _guide_context(project: Project, site: LocalizedSite, guide_id: str) -> dict:
-    guide = site.guides[guide_id]
+def guide_context(unit: GuideUnit) -> dict:
+    """Return what every format of a guide is rendered with."""
+    site = unit.site
+    guide = site.guides[unit.guide_id]
     return {
         "guide": guide,
         "stale": guide.review.review_by < today(),
-        "canonical_url": canonical_url(project, site.locale.code, guide_id),
+        "canonical_url": canonical_url(unit.project, site.locale.code, unit.guide_id),
+        "handin": site.handin[unit.guide_id],
+        "original": site.original,
+        "bilingual": site.original.code != site.locale.code,
     }
 
 
-def render_guide_page(
-    renderer: PageRenderer,
-    project: Project,
-    published: dict[str, list[str]],
-    site: LocalizedSite,
-    guide_id: str,
-    paper: str,
-    with_pdfs: bool,
-) -> Output:
-    """Return <locale>/<guide>/index.html."""
-    code = site.locale.code
-    gettext = renderer.interface.gettext
-    labels = {"": gettext("PDF for printing"), ".large": gettext("Large-print PDF")}
-    pdfs = (
-        [
-            {"href": pdf_name(guide_id, code, v), "label": labels[v.suffix]}
-            for v in pdf_variants(paper)
-        ]
-        if with_pdfs
-        else []
-    )
-    related = [site.guides[g] for g in site.guides[guide_id].related if g in site.guides]
-    html = renderer.render(
-        "guide.html",
-        root="../../",
-        print=False,
-        pdfs=pdfs,
-        related=related,
-        translations=_translations(project, published, guide_id, code),
-        **_guide_context(project, site, guide_id),
-    )
-    return Output(f"{code}/{guide_id}/index.html", guide_id, code, "html", html.encode("utf-8"))
-
-
-def pdf_jobs(
-    renderer: PageRenderer,
-    project: Project,
-    site: LocalizedSite,
-    guide_id: str,
-    variants: list[PdfVariant],
-) -> list[PdfJob]:
-    """Return the PDF jobs (one per variant) of one guide in one locale."""
-    code = site.locale.code
-    context = _guide_context(project, site, guide_id)
-    qr_url = f"{MEMORY_SCHEME}:qr-{guide_id}-{code}.svg"
-    memory = {qr_url: qr_svg(context["canonical_url"])}
-    roots = template_dirs(project.root)
-    stylesheets = [find_template_file(project.root, n).as_uri() for n in ("style.css", "pdf.css")]
-    jobs = []
-    for variant in variants:
-        html = renderer.render(
-            "guide_pdf.html",
-            print=True,
-            paper=variant.paper,
-            large=variant.large,
-            qr_src=qr_url,
-            stylesheets=stylesheets,
-            **context,
-        )
-        name = pdf_name(guide_id, code, variant)
-        jobs.append(
-            PdfJob(
-                f"{code}/{guide_id}/{name}",
-                guide_id,
-                code,
-                html,
-                roots[0],
-                roots,
-                memory,
-                f"{guide_id}/{code}/{context['guide'].edition}{variant.suffix}",
-                site.locale.dir,
-            )
-        )
-    return jobs
+def downloads(unit_formats: list, guide_id: str, code: str, interface) -> list[Download]:
+    """Return the download links of a guide's page: its files in other formats that exist."""
+    return [
+        Download(fmt.filename(guide_id, code), interface.gettext(fmt.label), fmt.mime)
+        for fmt in unit_formats
+        if fmt.label
+    ]

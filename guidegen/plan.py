@@ -6,30 +6,36 @@ a no-op build can tell in milliseconds per output that nothing needs rendering.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 
 from . import __version__
 from .cache import BuildCache, Hasher, code_hash, digest
 from .config import CONFIG_FILE
+from .formats import registry
 from .i18n import SHARED, UI, catalog_path
 from .loader import CONTENT_DIR, GUIDES_DIR, Project, today
-from .localize import guide_label, published_guides
-from .pipeline import THEME_ASSETS, PdfVariant, pdf_name, pdf_variants
+from .localize import guide_label, handin_label, published_guides
+from .pipeline import FONTS_CSS, THEME_ASSETS
 from .problems import Report
 from .render import template_dirs
+
+SITE_FORMAT = "html"  # site pages and theme assets belong to the HTML edition
 
 
 @dataclass(frozen=True)
 class Planned:
-    """One output: where it goes, what kind it is, and the hash of its inputs."""
+    """One output: where it goes, what kind it is, and the hash of its inputs.
+
+    kind is 'language', 'index' or 'asset' for the site's own pages, 'guide' for a guide's file
+    in one output format (format names it).
+    """
 
     path: str
-    kind: str  # language, index, asset, guide, pdf
+    kind: str
     key: str
     guide: str = ""
     locale: str = ""
-    variant: PdfVariant | None = None
+    format: str = SITE_FORMAT
 
 
 @dataclass
@@ -50,18 +56,16 @@ class Selection:
 
     locales: tuple[str, ...] = ()
     guides: tuple[str, ...] = ()
-    formats: str = "all"
+    formats: tuple[str, ...] = ()  # format names; empty means every format
     shard: tuple[int, int] = (1, 1)
 
     def wants(self, item: Planned, guide_order: list[str]) -> bool:
         """Return True when this build should produce the output."""
-        if item.kind == "pdf" and self.formats == "html":
-            return False
-        if item.kind != "pdf" and self.formats == "pdf":
+        if self.formats and item.format not in self.formats:
             return False
         if self.locales and item.locale and item.locale not in self.locales:
             return False
-        if item.kind in ("language", "index", "asset"):
+        if item.kind != "guide":
             return not self.guides and self.shard[0] == 1
         if self.guides and item.guide not in self.guides:
             return False
@@ -70,39 +74,36 @@ class Selection:
 
 
 def plan_outputs(
-    project: Project, paper: str, formats: str, report: Report, cache: BuildCache, hasher: Hasher
+    project: Project, paper: str, report: Report, cache: BuildCache, hasher: Hasher
 ) -> Plan:
     """Return every output with its input key."""
     root = project.root
-    theme = digest([hasher.tree(folder, (".html", ".css")) for folder in template_dirs(root)])
-    base = digest(
-        __version__,
-        code_hash(hasher),
-        theme,
-        hasher.file(root / CONFIG_FILE),
-        paper,
-        formats != "html",
+    theme = digest(
+        [hasher.tree(folder, (".html", ".css", ".txt")) for folder in template_dirs(root)]
     )
+    base = digest(__version__, code_hash(hasher), theme, hasher.file(root / CONFIG_FILE))
     shared_yaml = hasher.files(
         root / CONTENT_DIR / n for n in ("sources.yaml", "glossary.yaml", "contacts.yaml")
     )
     plan = Plan()
     for locale in project.config.locales:
         plan.published[locale.code] = published_guides(project, locale, report, cache, hasher)
-    plan.outputs.append(Planned("index.html", "language", digest("language", base)))
-    plan.outputs += [
-        Planned(f"assets/{name}", "asset", digest("asset", base, name)) for name in THEME_ASSETS
+    # The language page shows each locale's title and prompt: it depends on every locale's catalogs.
+    every_locale = [
+        hasher.file(catalog_path(root, loc.code, owner))
+        for loc in project.config.locales
+        for owner in (SHARED, UI)
     ]
-
-    def guide_inputs(guide_id: str, code: str) -> str:
-        return digest(
-            hasher.file(root / GUIDES_DIR / f"{guide_id}.yaml"),
-            hasher.file(catalog_path(root, code, guide_id)),
-        )
+    plan.outputs.append(Planned("index.html", "language", digest("language", base, every_locale)))
+    plan.outputs += [
+        Planned(f"assets/{name}", "asset", digest("asset", base, name))
+        for name in THEME_ASSETS + (FONTS_CSS,)
+    ]
 
     def label(guide_id: str, locale) -> str:
         return guide_label(project, locale, guide_id, report, cache, hasher)
 
+    original = project.config.original_language
     for locale in project.config.locales:
         code = locale.code
         locale_inputs = digest(
@@ -123,35 +124,27 @@ def plan_outputs(
         )
         for guide_id in plan.published[code]:
             guide = project.guides[guide_id]
-            related = [label(g, locale) for g in guide.related if g in project.guides]
             key = digest(
                 locale_inputs,
                 guide_id,
-                guide_inputs(guide_id, code),
+                hasher.file(root / GUIDES_DIR / f"{guide_id}.yaml"),
+                hasher.file(catalog_path(root, code, guide_id)),
+                # letters are handed in in the original language: other pages show them too
+                "" if code == original else handin_label(project, guide_id, report, cache, hasher),
                 guide.review.review_by < today(),
             )
-            # the web page also shows the titles of related guides; the PDFs do not
-            page_key = digest("guide", key, related)
-            plan.outputs.append(
-                Planned(f"{code}/{guide_id}/index.html", "guide", page_key, guide_id, code)
-            )
-            for variant in pdf_variants(paper):
+            # the web page also shows the titles of related guides; the other formats do not
+            related = [label(g, locale) for g in guide.related if g in project.guides]
+            for fmt in registry():
+                parts = fmt.key_parts(paper) + (related if fmt.name == SITE_FORMAT else [])
                 plan.outputs.append(
                     Planned(
-                        f"{code}/{guide_id}/{pdf_name(guide_id, code, variant)}",
-                        "pdf",
-                        digest("pdf", key, variant.suffix, _weasyprint_version()),
+                        fmt.path(guide_id, code),
+                        "guide",
+                        digest(key, parts),
                         guide_id,
                         code,
-                        variant,
+                        fmt.name,
                     )
                 )
     return plan
-
-
-@functools.cache
-def _weasyprint_version() -> str:
-    """Return WeasyPrint's version without importing it (a no-op build never imports it)."""
-    from importlib.metadata import version
-
-    return version("weasyprint")

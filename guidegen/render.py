@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 
 from . import letters
 from .config import Config
+from .formats.base import pgettext_noop
 from .localize import LocalizedSite
 from .markup import render_inline, render_markdown
 from .passages import Passage
@@ -31,17 +32,37 @@ def template_dirs(project_root: Path) -> list[Path]:
 
 
 def make_environment(project_root: Path) -> jinja2.Environment:
-    """Return the shared Jinja2 environment: autoescape on, i18n extension, passage filters."""
+    """Return the shared Jinja2 environment: autoescape for HTML, i18n extension, filters."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(project_root)]),
-        autoescape=True,
+        autoescape=jinja2.select_autoescape(["html"], default_for_string=True, default=False),
         extensions=["jinja2.ext.i18n"],
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(block=_block, inline=_inline, letter=letters.paragraphs, marked=_marked)
+    env.filters.update(
+        block=_block, inline=_inline, letter=_letter, marked=_marked, tel=_tel, text=_text
+    )
     return env
+
+
+def _letter(body: str, blanks: dict) -> list[letters.Paragraph]:
+    """Split a letter body into paragraphs; blanks maps each placeholder to its Blank."""
+    return letters.paragraphs(str(body), {name: b.lines for name, b in blanks.items()})
+
+
+def _tel(number: str) -> str:
+    """Return a phone number as a tel: target: digits and a leading + only."""
+    digits = "".join(c for c in str(number) if c.isdigit() and c.isascii())
+    return ("+" if str(number).strip().startswith("+") else "") + digits
+
+
+def _text(text: str) -> str:
+    """Return a Markdown passage as plain text (for the text edition)."""
+    from .markup import to_text
+
+    return to_text(render_markdown(str(text)))
 
 
 def _notice(context, text: Passage) -> str:
@@ -85,18 +106,19 @@ def _inline(context, text: str) -> Markup:
 
 
 @jinja2.pass_context
-def _marked(context, text: str) -> Markup:
-    """Escape plain text (a letter's words) and mark its other-script runs."""
-    return _mark(context, text, str(escape(text)))
+def _marked(context, text: str, lang: str | None = None) -> Markup:
+    """Escape plain text (a letter's words) and mark its other-script runs, read as lang."""
+    renderer: PageRenderer = context["renderer"]
+    shown = lang or (text.lang if isinstance(text, Passage) else renderer.site.locale.code)
+    return Markup(renderer.marker(shown).mark(str(escape(text))))
 
 
 class PageRenderer:
     """Render the pages of one locale with its interface translations installed."""
 
-    def __init__(
-        self, env: jinja2.Environment, config: Config, site: LocalizedSite, interface: Interface
-    ) -> None:
-        self.env, self.config, self.site, self.interface = env, config, site, interface
+    def __init__(self, env: jinja2.Environment, config: Config, site: LocalizedSite) -> None:
+        self.env, self.config, self.site = env, config, site
+        self.interface: Interface = site.interface
         self._markers: dict[str, ScriptMarker] = {}
         source = config.locale(config.source_locale)
         self._source = (source.code, source.dir)
@@ -111,27 +133,50 @@ class PageRenderer:
         return self._markers[lang]
 
     def render(self, template: str, **context) -> str:
-        """Render one template for this locale."""
+        """Render one template for this locale (HTML, or plain text for .txt templates)."""
         ui = self.interface
-        self.env.install_gettext_callables(
-            ui.gettext, ui.ngettext, newstyle=True, pgettext=ui.pgettext, npgettext=ui.npgettext
-        )
+        is_text = template.endswith(".txt")
+        if is_text:
+            self.env.install_gettext_callables(newstyle=True, **ui.text_callables())
+        else:
+            self.env.install_gettext_callables(
+                ui.gettext, ui.ngettext, newstyle=True, pgettext=ui.pgettext, npgettext=ui.npgettext
+            )
         locale = self.site.locale
         base = {
             "config": self.config,
             "site": self.site,
             "locale": locale,
             "locales": self.config.locales,
+            "source_locale": self.config.locale(self.config.source_locale),
             "format_date": self.format_date,
+            "territory_name": self.territory_name,
             "Markup": Markup,
             "renderer": self,
             "ui_complete": ui.complete,
             "notice_missing": ui.gettext("This part has not been translated yet."),
             "notice_outdated": ui.gettext("This translation may be out of date."),
+            "downloads": [],
+            "toc": False,
+            "sheets_only": False,
         }
-        html = self.env.get_template(template).render(**base, **context)
-        return finish_page(html, *self._source)
+        output = self.env.get_template(template).render(**{**base, **context})
+        return output if is_text else finish_page(output, *self._source)
 
     def format_date(self, value: date) -> str:
-        """Return a date written the way the locale writes it."""
-        return format_date(value, format="long", locale=self.site.locale.code.replace("-", "_"))
+        """Return a date as the locale writes it: its translators' pattern, else CLDR's long one."""
+        # Translators: how this language writes a date, as a CLDR pattern (y year, M or MMMM month,
+        # d day; letters in '...' are written as they are). Leave it untranslated for CLDR's.
+        pattern = self.interface.translation(*pgettext_noop("date format", "MMMM d, y"))
+        code = self.site.locale.code.replace("-", "_")
+        try:
+            return format_date(value, format=pattern or "long", locale=code)
+        except (ValueError, TypeError):  # a bad pattern is reported by check; never fail here
+            return format_date(value, format="long", locale=code)
+
+    def territory_name(self, code: str) -> str:
+        """Return a country's name in the locale's language (CLDR), e.g. 'CN' -> 'China'."""
+        from babel import Locale
+
+        territories = Locale.parse(self.site.locale.code, sep="-").territories
+        return territories.get(code.upper(), code)

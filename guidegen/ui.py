@@ -62,6 +62,32 @@ class Interface:
         index = self._plural(n)
         return escape(forms[index] if 0 <= index < len(forms) else forms[-1])
 
+    def translation(self, context: str | None, message: str) -> str | None:
+        """Return the usable translation of an interface string, or None (no fallback)."""
+        forms = None if self.is_source else self.strings.get((context, message))
+        return forms[0] if forms else None
+
+    def plain(self, message: str) -> str:
+        """Return an interface string as plain text (for CSS strings and text files)."""
+        return self.translation(None, message) or message
+
+    def text_callables(self) -> dict:
+        """Return gettext callables that give plain text, for templates that are not HTML."""
+
+        def npgettext(context, singular, plural, n):
+            forms = None if self.is_source else self.strings.get((context, singular))
+            if not forms:
+                return singular if n == 1 else plural
+            index = self._plural(n)
+            return forms[index] if 0 <= index < len(forms) else forms[-1]
+
+        return {
+            "gettext": lambda m: self.translation(None, m) or m,
+            "ngettext": lambda s, p, n: npgettext(None, s, p, n),
+            "pgettext": lambda c, m: self.translation(c, m) or m,
+            "npgettext": npgettext,
+        }
+
     def _fallback(self, text: str) -> Markup:
         if self.is_source:
             return escape(text)

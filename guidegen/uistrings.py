@@ -16,7 +16,7 @@ def extract_ui_strings(template_dirs: list[Path], project_root: Path) -> list[Me
     Templates come first in lookup order (a project's override wins); a note is written in the
     template as {# Translators: ... #} right before the string.
     """
-    from babel.messages.extract import extract_from_dir
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 
     found: dict[tuple[str | None, str], Message] = {}
     sources = [(folder, [("**.html", "jinja2.ext:babel_extract")]) for folder in template_dirs]
@@ -26,6 +26,7 @@ def extract_ui_strings(template_dirs: list[Path], project_root: Path) -> list[Me
             str(folder),
             method_map=method_map,
             options_map={"**.html": {"extensions": "jinja2.ext.i18n"}},
+            keywords={**DEFAULT_KEYWORDS, "pgettext_noop": ((1, "c"), 2)},
             comment_tags=COMMENT_TAGS,
             strip_comment_tags=True,
         ):

@@ -1,61 +1,81 @@
-"""Parallel PDF rendering: worker processes import WeasyPrint once and render many documents."""
+"""Worker processes for heavy jobs (PDFs): WeasyPrint is imported once per worker, and a worker
+ends with the build that started it, even when the build is killed with SIGKILL."""
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import os
+import signal
+import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
-from .pipeline import Output, PdfJob
+from .formats import Job
 
 logger = logging.getLogger(__name__)
+_PR_SET_PDEATHSIG = 1
 
 
-def _warm_up() -> None:
+def _warm_up(parent: int) -> None:
+    _end_with_parent(parent)
     import weasyprint  # noqa: F401  (imported once per worker, not once per document)
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
 
 
-def render_job(job: PdfJob) -> Output:
-    """Render one PDF job into an Output (runs in a worker or in-process)."""
-    from .pdf import make_fetcher, render_pdf
+def _end_with_parent(parent: int) -> None:
+    """Make this worker die when the build process does (Linux: the kernel tells us)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
-    fetcher = make_fetcher(job.asset_roots, job.memory)
-    data = render_pdf(job.html, job.base_dir, fetcher, job.identifier, job.direction)
-    return Output(job.path, job.guide, job.locale, "pdf", data)
+    def watch() -> None:  # other systems: notice that the parent is gone
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _run(job: Job) -> bytes:
+    return job.run()
 
 
 def render_all(
-    jobs: list[PdfJob],
+    jobs: list[Job],
     workers: int,
-    on_done: Callable[[PdfJob, Output | None, BaseException | None], None],
+    on_done: Callable[[Job, bytes | None, BaseException | None], None],
 ) -> None:
-    """Render jobs, in worker processes when workers > 1, calling on_done for each result."""
+    """Run jobs, in worker processes when workers > 1, calling on_done for each result."""
     if workers <= 1 or len(jobs) <= 1:
-        _warm_up()
         for job in jobs:
-            _run_one(job, on_done)
+            try:
+                data = job.run()
+            except Exception as exc:  # a failed render is reported per file, not as a traceback
+                on_done(job, None, exc)
+                continue
+            on_done(job, data, None)
         return
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_warm_up) as pool:
-        futures = {pool.submit(render_job, job): job for job in _largest_first(jobs)}
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(jobs)), initializer=_warm_up, initargs=(os.getpid(),)
+    ) as pool:
+        futures = {pool.submit(_run, job): job for job in _largest_first(jobs)}
         for future in as_completed(futures):
             job = futures[future]
             try:
-                on_done(job, future.result(), None)
-            except Exception as exc:  # a failed render is reported per guide, not as a traceback
+                data = future.result()
+            except Exception as exc:  # a failed render is reported per file, not as a traceback
                 on_done(job, None, exc)
+                continue
+            on_done(job, data, None)
 
 
-def _run_one(job: PdfJob, on_done) -> None:
-    try:
-        output = render_job(job)
-    except Exception as exc:
-        on_done(job, None, exc)
-        return
-    on_done(job, output, None)
-
-
-def _largest_first(jobs: Iterable[PdfJob]) -> list[PdfJob]:
-    return sorted(jobs, key=lambda job: len(job.html), reverse=True)
+def _largest_first(jobs: Iterable[Job]) -> list[Job]:
+    return sorted(jobs, key=lambda job: len(getattr(job, "html", "")), reverse=True)

@@ -147,7 +147,7 @@ CASES = [
         "bad-unit",
         {G: ("unit: working-days", "unit: workdays")},
         f"{G}:23:15: error: steps.0.deadlines.0.unit: expected one of: calendar-days, working-days, "
-        "months, found str 'workdays' (did you mean 'working-days'?)",
+        "months, years, found str 'workdays' (did you mean 'working-days'?)",
     ),
     (
         "bad-date",

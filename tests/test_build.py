@@ -9,10 +9,10 @@ import socket
 import pytest
 from click.testing import CliRunner
 
-import guidegen.workers
 from guidegen.__main__ import cli
 from guidegen.commands.build import BuildOptions, build
 from guidegen.errors import BuildError
+from guidegen.formats.pdf import PdfJob
 from guidegen.pdf import FetchRefused, make_fetcher
 
 
@@ -49,7 +49,7 @@ def test_failed_render_leaves_previous_outputs_intact(tmp_project, monkeypatch):
     guide = root / "content/guides/leave-list.yaml"
     guide.write_text(guide.read_text().replace("Leaving the list", "Leaving the list, new edition"))
     calls = []
-    real = guidegen.workers.render_job
+    real = PdfJob.run
 
     def fail_on_second(job):
         calls.append(job.path)
@@ -57,7 +57,7 @@ def test_failed_render_leaves_previous_outputs_intact(tmp_project, monkeypatch):
             raise RuntimeError("disk on fire")
         return real(job)
 
-    monkeypatch.setattr(guidegen.workers, "render_job", fail_on_second)
+    monkeypatch.setattr(PdfJob, "run", fail_on_second)
     with pytest.raises(BuildError, match="disk on fire"):
         build(BuildOptions(project=root, out=out, locales=("en",), jobs=1))
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
@@ -66,14 +66,14 @@ def test_failed_render_leaves_previous_outputs_intact(tmp_project, monkeypatch):
 
 def test_keep_going_builds_the_rest_and_exits_one(tmp_project, monkeypatch):
     root = tmp_project()
-    real = guidegen.workers.render_job
+    real = PdfJob.run
 
     def fail_large(job):
         if job.path.endswith(".large.pdf"):
             raise RuntimeError("out of paper")
         return real(job)
 
-    monkeypatch.setattr(guidegen.workers, "render_job", fail_large)
+    monkeypatch.setattr(PdfJob, "run", fail_large)
     result = CliRunner().invoke(
         cli, ["build", "--project", str(root), "--locale", "en", "-j", "1", "--keep-going"]
     )

@@ -20,7 +20,7 @@ def _build(root, **options):
 def test_no_op_build_renders_nothing(tmp_project):
     root = tmp_project()
     first = _build(root)
-    assert len(first.written) == 10
+    assert len(first.written) == 13  # 3 site pages, 2 assets, and 4 files of the guide in 2 locales
     second = _build(root)
     assert second.written == [] and second.removed == []
     assert sorted(second.up_to_date) == sorted(first.written)
@@ -30,6 +30,7 @@ GUIDE_OUTPUTS = [
     "zh-Hans/leave-list/index.html",
     "zh-Hans/leave-list/leave-list.zh-Hans.large.pdf",
     "zh-Hans/leave-list/leave-list.zh-Hans.pdf",
+    "zh-Hans/leave-list/leave-list.zh-Hans.txt",
 ]
 
 
@@ -60,7 +61,7 @@ def test_changed_template_rerenders_everything_that_uses_it(tmp_project):
 
     template.write_text((BUILTIN_TEMPLATES / "pdf.css").read_text() + "\nh1 { color: #000; }\n")
     result = _build(root)
-    assert len(result.written) == 10 and result.up_to_date == []
+    assert len(result.written) == 13 and result.up_to_date == []
 
 
 def test_deleted_guide_outputs_are_removed(tmp_project):
@@ -71,7 +72,12 @@ def test_deleted_guide_outputs_are_removed(tmp_project):
     assert sorted(result.removed) == sorted(
         f"{code}/leave-list/{name}"
         for code in ("en", "zh-Hans")
-        for name in ("index.html", f"leave-list.{code}.pdf", f"leave-list.{code}.large.pdf")
+        for name in (
+            "index.html",
+            f"leave-list.{code}.pdf",
+            f"leave-list.{code}.large.pdf",
+            f"leave-list.{code}.txt",
+        )
     )
     assert not (root / "build/site/en/leave-list").exists()
     manifest = json.loads((root / "build/manifest.json").read_text())["files"]
@@ -81,7 +87,7 @@ def test_deleted_guide_outputs_are_removed(tmp_project):
 def test_force_rebuilds_everything(tmp_project):
     root = tmp_project()
     _build(root, formats="html")
-    assert len(_build(root, formats="html", force=True).written) == 6
+    assert len(_build(root, formats="html", force=True).written) == 7
 
 
 def test_shards_split_guides_and_together_cover_the_site(tmp_project):

@@ -1,30 +1,29 @@
-"""guidegen build: load, validate, plan, localize, render HTML and PDF, publish atomically."""
+"""guidegen build: load, validate, plan, localize, render every format, publish atomically."""
 
 from __future__ import annotations
 
 import logging
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..cache import BuildCache, Hasher, code_hash
+from ..cache import BuildCache, Hasher, code_hash, digest
 from ..errors import BuildError, ContentError
 from ..fonts import require_font
+from ..formats import GuideUnit, Job, Output, OutputFormat, registry, select
 from ..loader import Project, load_project
 from ..localize import LocalizedSite, guide_coverage, guide_label, localize_site
 from ..output import ManifestEntry, entry_for, read_manifest, write_durable, write_manifest
 from ..pipeline import (
     SITE_DIR,
-    Output,
-    PdfJob,
-    pdf_jobs,
-    render_guide_page,
+    downloads,
+    language_choices,
     render_language_page,
     render_locale_index,
     theme_assets,
 )
-from ..plan import Plan, Planned, Selection, plan_outputs
+from ..plan import SITE_FORMAT, Plan, Planned, Selection, plan_outputs
 from ..problems import Report
 from ..progress import Progress
 from ..readability import check_readability
@@ -44,7 +43,7 @@ class BuildOptions:
     out: Path
     locales: tuple[str, ...] = ()
     guides: tuple[str, ...] = ()
-    formats: str = "all"
+    formats: tuple[str, ...] | str = ()  # format or family names ('html', 'pdf', ...); () = all
     jobs: int = 0
     strict: bool = False
     keep_going: bool = False
@@ -88,11 +87,13 @@ class Build:
     options: BuildOptions
     report: Report
     cache: BuildCache
+    formats: list[OutputFormat]
     hasher: Hasher = field(default_factory=Hasher)
     project: Project | None = None
     result: BuildResult | None = None
     version: Path | None = None  # the unpublished version folder outputs are written into
     entries: dict[str, ManifestEntry] = field(default_factory=dict)
+    links: dict[tuple[str, str], list[OutputFormat]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.result = BuildResult(self.report)
@@ -119,15 +120,17 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     """Build the site; raise ContentError on bad input, BuildError when rendering fails."""
     started = time.perf_counter()
     progress = progress or Progress(enabled=False)
-    state = Build(options, Report(options.project.resolve()), _load_cache(options))
+    state = Build(
+        options, Report(options.project.resolve()), _load_cache(options), select(options.formats)
+    )
     timed = state.result.timed
     state.project = timed("load and validate", load_and_validate, state)
     plan = timed("plan", plan_build, state)
     todo = outdated_outputs(state, plan)
     sites = timed("resolve translations", resolve_translations, state, plan, todo)
     try:
-        timed("render HTML", render_html, state, plan, sites, todo, progress)
-        timed("render PDF", render_pdfs, state, plan, sites, todo, progress)
+        jobs = timed("render HTML", render_pages, state, plan, sites, todo, progress)
+        timed("render PDF", render_in_workers, state, sites, jobs, progress)
         timed("publish", publish, state, plan)
     except BaseException:
         if state.version is not None:
@@ -184,25 +187,38 @@ def fail_on_problems(report: Report, strict: bool) -> None:
 
 def plan_build(state: Build) -> Plan:
     """Return every output of the project with the hash of its inputs."""
-    return plan_outputs(
-        state.project, state.paper, state.options.formats, state.report, state.cache, state.hasher
-    )
+    return plan_outputs(state.project, state.paper, state.report, state.cache, state.hasher)
 
 
 def outdated_outputs(state: Build, plan: Plan) -> list[Planned]:
-    """Return the selected outputs whose inputs changed, or that are missing on disk."""
+    """Return the selected outputs whose inputs changed, or that are missing on disk.
+
+    A guide's page links to its files in the other formats that exist once this build is
+    published, whichever formats this build renders; the links are part of the page's key.
+    """
     options = state.options
-    selection = Selection(options.locales, options.guides, options.formats, options.shard)
+    names = tuple(f.name for f in state.formats)
+    selection = Selection(options.locales, options.guides, names, options.shard)
     order = list(state.project.guides)
     site_root = options.out / SITE_DIR
-    todo = []
-    for item in plan.outputs:
-        if not selection.wants(item, order):
-            continue
-        if state.cache.outputs.get(item.path) == item.key and (site_root / item.path).is_file():
-            state.result.up_to_date.append(item.path)
-        else:
+
+    def fresh(item: Planned) -> bool:
+        return state.cache.outputs.get(item.path) == item.key and (site_root / item.path).is_file()
+
+    wanted = [item for item in plan.outputs if selection.wants(item, order)]
+    pages = [i for i in wanted if i.kind == "guide" and i.format == SITE_FORMAT]
+    todo = [i for i in wanted if i not in pages and not fresh(i)]
+    available = {i.path for i in todo} | (set(state.entries) & plan.paths)
+    linked = [f for f in registry() if f.label]
+    for page in pages:
+        state.links[(page.guide, page.locale)] = [
+            f for f in linked if f.path(page.guide, page.locale) in available
+        ]
+        links = [f.name for f in state.links[(page.guide, page.locale)]]
+        item = replace(page, key=digest(page.key, links))
+        if not fresh(item):
             todo.append(item)
+    state.result.up_to_date += [i.path for i in wanted if i.path not in {t.path for t in todo}]
     return todo
 
 
@@ -217,77 +233,87 @@ def resolve_translations(state: Build, plan: Plan, todo: list[Planned]) -> dict[
     }
 
 
-def render_html(
+def render_pages(
     state: Build,
     plan: Plan,
     sites: dict[str, LocalizedSite],
     todo: list[Planned],
     progress: Progress,
-) -> None:
-    """Render the outdated HTML pages and theme assets into the new version."""
+) -> list[tuple[Job, str]]:
+    """Render site pages and light formats into the new version; return the heavy jobs."""
     project = state.project
     env = make_environment(project.root)
-    with_pdfs = state.options.formats in ("pdf", "all")
-    for item in progress.track([i for i in todo if i.kind != "pdf"], "HTML pages"):
+    renderers = {code: PageRenderer(env, project.config, site) for code, site in sites.items()}
+    by_name = {f.name: f for f in registry()}
+    heavy: list[tuple[Job, str]] = []
+    units: dict[tuple[str, str], GuideUnit] = {}
+    for item in progress.track(todo, "pages"):
         if item.kind == "asset":
-            output = next(o for o in theme_assets(project.root) if o.path == item.path)
+            output = next(o for o in theme_assets(project) if o.path == item.path)
         elif item.kind == "language":
             source = localize_site(
                 project, project.config.locale(project.config.source_locale), state.report, []
             )
-            renderer = PageRenderer(env, project.config, source, source.interface)
-            output = render_language_page(renderer)
+            renderer = PageRenderer(env, project.config, source)
+            output = render_language_page(renderer, language_choices(project, state.report))
+        elif item.kind == "index":
+            output = render_locale_index(renderers[item.locale], project, sites[item.locale])
         else:
-            site = sites[item.locale]
-            renderer = PageRenderer(env, project.config, site, site.interface)
-            if item.kind == "index":
-                output = render_locale_index(renderer, project, site)
-            else:
-                output = render_guide_page(
-                    renderer, project, plan.published, site, item.guide, state.paper, with_pdfs
-                )
+            unit = units.get((item.locale, item.guide))
+            if unit is None:
+                unit = units[(item.locale, item.guide)] = _unit(state, plan, sites, renderers, item)
+            fmt = by_name[item.format]
+            job = fmt.prepare(unit)
+            if fmt.in_worker:
+                heavy.append((job, item.key))
+                continue
+            output = Output(job.path, job.guide, job.locale, job.format, job.run())
         state.emit(output, item.key)
+    return heavy
 
 
-def check_fonts(sites: dict[str, LocalizedSite], todo: list[Planned]) -> None:
-    """Stop before rendering when a font a locale needs is not installed."""
-    for code in sorted({item.locale for item in todo if item.kind == "pdf"}):
-        locale = sites[code].locale
-        require_font(locale.font, locale.font_package, locale.code)
+def _unit(state: Build, plan: Plan, sites, renderers, item: Planned) -> GuideUnit:
+    renderer = renderers[item.locale]
+    links = state.links.get((item.guide, item.locale), [])
+    return GuideUnit(
+        state.project,
+        sites[item.locale],
+        item.guide,
+        renderer,
+        state.paper,
+        plan.published,
+        downloads(links, item.guide, item.locale, renderer.interface),
+    )
 
 
-def render_pdfs(
-    state: Build,
-    plan: Plan,
-    sites: dict[str, LocalizedSite],
-    todo: list[Planned],
-    progress: Progress,
+def check_fonts(state: Build, sites: dict[str, LocalizedSite], jobs: list) -> None:
+    """Stop before rendering when a font a locale (or its handed-in letters) needs is missing."""
+    for code in sorted({job.locale for job, _ in jobs}):
+        for locale in (sites[code].locale, sites[code].original):
+            if locale.code in state.project.config.codes:
+                require_font(locale.font, locale.font_package, locale.code)
+
+
+def render_in_workers(
+    state: Build, sites: dict[str, LocalizedSite], jobs: list[tuple[Job, str]], progress: Progress
 ) -> None:
-    """Render the outdated PDFs in parallel worker processes, writing each as it arrives."""
-    wanted = [item for item in todo if item.kind == "pdf"]
-    if not wanted:
+    """Render the heavy jobs (PDFs) in worker processes, writing each as it arrives."""
+    if not jobs:
         return
-    check_fonts(sites, wanted)
-    project = state.project
-    keys = {item.path: item.key for item in wanted}
-    env = make_environment(project.root)
-    jobs: list[PdfJob] = []
-    for code, guide_id in sorted({(i.locale, i.guide) for i in wanted}):
-        renderer = PageRenderer(env, project.config, sites[code], sites[code].interface)
-        variants = [i.variant for i in wanted if (i.locale, i.guide) == (code, guide_id)]
-        jobs += pdf_jobs(renderer, project, sites[code], guide_id, variants)
+    check_fonts(state, sites, jobs)
+    keys = {job.path: key for job, key in jobs}
     advance = progress.start(len(jobs), "PDFs")
 
-    def collect(job: PdfJob, output: Output | None, error: BaseException | None) -> None:
+    def collect(job: Job, data: bytes | None, error: BaseException | None) -> None:
         advance()
-        if output is not None:
-            state.emit(output, keys[output.path])
+        if data is not None:
+            state.emit(Output(job.path, job.guide, job.locale, job.format, data), keys[job.path])
             return
         state.result.failed.append(f"{job.path}: {type(error).__name__}: {error}")
         if not state.options.keep_going:
             raise BuildError(f"{job.path}: rendering failed: {error}") from error
 
-    render_all(jobs, state.options.jobs or os.cpu_count() or 1, collect)
+    render_all([job for job, _ in jobs], state.options.jobs or os.cpu_count() or 1, collect)
 
 
 def publish(state: Build, plan: Plan) -> None:

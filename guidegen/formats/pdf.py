@@ -1,0 +1,104 @@
+"""The PDFs for printing: standard and large print, tagged PDF/UA-1, letters as fillable forms."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .base import N_, GuideUnit, OutputFormat
+
+
+@dataclass
+class PdfJob:
+    """Everything a worker process needs to render one PDF."""
+
+    path: str
+    guide: str
+    locale: str
+    format: str
+    html: str
+    base_dir: Path
+    asset_roots: list[Path]
+    memory: dict[str, bytes] = field(default_factory=dict)
+    identifier: str = ""
+    direction: str = "ltr"
+    sheets_html: str = ""  # the letter sheets alone, laid out first to count their pages
+    sheet_label: str = ""  # the locale's 'Letter: page %(page)s of %(pages)s'
+
+    def run(self) -> bytes:
+        from ..pdf import make_fetcher, render_pdf
+        from ..sheets import add_sheet_marks, count_sheet_pages
+
+        fetcher = make_fetcher(self.asset_roots, self.memory)
+        html = self.html
+        if self.sheets_html:
+            from weasyprint import HTML
+
+            base = self.base_dir.as_uri() + "/"
+            sheets = HTML(string=self.sheets_html, base_url=base, url_fetcher=fetcher).render()
+            html = add_sheet_marks(html, count_sheet_pages(sheets), self.sheet_label)
+        return render_pdf(html, self.base_dir, fetcher, self.identifier, self.direction)
+
+
+class PdfFormat(OutputFormat):
+    """A guide on A4 or US Letter, in standard or large print."""
+
+    family = "pdf"
+    mime = "application/pdf"
+    in_worker = True
+
+    def __init__(self, large: bool = False) -> None:
+        self.large = large
+        self.name = "large-pdf" if large else "pdf"
+        self.label = N_("Large-print PDF") if large else N_("PDF for printing")
+        self.suffix = ".large" if large else ""
+
+    def filename(self, guide_id: str, locale: str) -> str:
+        return f"{guide_id}.{locale}{self.suffix}.pdf"
+
+    def key_parts(self, paper: str) -> list[str]:
+        return [self.name, paper, weasyprint_version()]
+
+    def prepare(self, unit: GuideUnit) -> PdfJob:
+        from ..pdf import MEMORY_SCHEME, qr_svg
+        from ..pipeline import guide_context, stylesheets
+        from ..render import template_dirs
+
+        code, guide_id = unit.code, unit.guide_id
+        context = guide_context(unit)
+        qr_url = f"{MEMORY_SCHEME}:qr-{guide_id}-{code}.svg"
+        memory = {qr_url: qr_svg(context["canonical_url"])}
+        sheets, memory_assets = stylesheets(unit.project, print_media=True)
+        memory.update(memory_assets)
+        options = dict(print=True, paper=unit.paper, large=self.large, qr_src=qr_url)
+        html = unit.renderer.render("guide_pdf.html", stylesheets=sheets, **options, **context)
+        guide = unit.site.guides[guide_id]
+        sheets_html = ""
+        if self.large and guide.letters:  # large-print letters often need more than a page
+            sheets_html = unit.renderer.render(
+                "guide_pdf.html", stylesheets=sheets, sheets_only=True, **options, **context
+            )
+        roots = template_dirs(unit.project.root)
+        return PdfJob(
+            self.path(guide_id, code),
+            guide_id,
+            code,
+            self.name,
+            html,
+            roots[0],
+            roots,
+            memory,
+            f"{guide_id}/{code}/{guide.edition}{self.suffix}",
+            unit.site.locale.dir,
+            sheets_html,
+            unit.renderer.interface.plain(N_("Letter: page %(page)s of %(pages)s")),
+        )
+
+
+@functools.cache
+def weasyprint_version() -> str:
+    """Return WeasyPrint's version without importing it (a no-op build never imports it)."""
+    from importlib.metadata import version
+
+    return version("weasyprint")
