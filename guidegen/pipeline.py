@@ -115,8 +115,17 @@ def guide_context(unit: GuideUnit) -> dict:
         "canonical_url": canonical_url(unit.project, site.locale.code, unit.guide_id),
         "handin": site.handin[unit.guide_id],
         "original": site.original,
+        "original_name": language_name(site.original.code, site.locale.code),
         "bilingual": site.original.code != site.locale.code,
     }
+
+
+def language_name(code: str, in_locale: str) -> str:
+    """Return a language's name in another language, e.g. ('zh-Hans', 'en') -> 'Chinese' (CLDR)."""
+    from babel import Locale
+
+    language = Locale.parse(code, sep="-").language
+    return Locale(language).get_display_name(Locale.parse(in_locale, sep="-")) or code
 
 
 def downloads(unit_formats: list, guide_id: str, code: str, interface) -> list[Download]:

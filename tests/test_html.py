@@ -89,8 +89,13 @@ def test_fallback_passages_carry_source_language_and_notice(tiny_build):
     page = Page(text)
     missing = page.find("div", **{"data-fallback": "missing"})
     outdated = page.find("div", **{"data-fallback": "outdated"})
-    assert missing and all(d["lang"] == "en" and d["dir"] == "ltr" for d in missing)
-    assert len(outdated) == 1 and outdated[0]["lang"] == "en"
+    assert missing and len(outdated) == 1
+    # the notice is in the reader's language; only the fallback text carries the source's
+    assert all("lang" not in d for d in missing + outdated)
+    fallback = (
+        '<p class="fallback-note" role="note">这部分还没有翻译。</p><div lang="en" dir="ltr">'
+    )
+    assert fallback in text
     assert "这部分还没有翻译。" in text and "这部分译文可能已过时。" in text
     assert "Ask the higher court within 10 days." in text  # missing: source shown
     assert "法院会通知银行。" not in text  # outdated: not shown by default
@@ -109,9 +114,12 @@ def test_glossary_shows_original_term_with_its_language(tiny_build):
 
 def test_language_page_names_each_language_in_itself(tiny_build):
     page = _page(tiny_build, "index.html")
-    assert page.find("a", href="zh-Hans/index.html", lang="zh-Hans", hreflang="zh-Hans", dir="ltr")
+    assert page.find("li", lang="zh-Hans", dir="ltr")
+    assert page.find("a", href="zh-Hans/index.html", hreflang="zh-Hans")
     text = (tiny_build / "site" / "index.html").read_text("utf-8")
     assert ">简体中文</a>" in text and ">English</a>" in text
+    # the heading asks in every language, each in its own
+    assert '<span lang="zh-Hans" dir="ltr">选择语言</span>' in text
 
 
 def test_no_script_anywhere(tiny_build):
