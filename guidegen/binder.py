@@ -10,10 +10,11 @@ from functools import cache
 from typing import Any, Literal
 
 from .problems import Report
-from .schema import Markdown, Plain
+from .schema import Markdown, Phone, Plain, Url
+from .urls import phone_problem, url_problem
 from .yamlsafe import INVALID, PathKey, YamlDoc
 
-_TEXT_TYPES = (str, Plain, Markdown)
+_TEXT_TYPES = (str, Plain, Markdown, Url, Phone)
 
 
 @cache
@@ -61,6 +62,13 @@ def _bind_scalar(tp: Any, value: Any, doc: YamlDoc, path: PathKey, report: Repor
         if not isinstance(value, str):
             _mismatch("text", value, doc, path, report, "put the value in quotes")
             return "" if value is None else str(value)
+        problem = url_problem(value) if tp is Url else phone_problem(value) if tp is Phone else ""
+        if value and problem:
+            hint = (
+                "e.g. https://www.court.gov.cn" if tp is Url else "e.g. 12348 or +86 10 1234 5678"
+            )
+            report.error(doc.where(path), problem, hint)
+            return ""
         return value
     if tp is bool:
         if not isinstance(value, bool):
@@ -98,6 +106,7 @@ def _bind_dataclass(cls: type, value: Any, doc: YamlDoc, path: PathKey, report: 
     for f, tp in known:
         if f.name in value and value[f.name] is not None:
             kwargs[f.name] = bind(tp, value[f.name], doc, path + (f.name,), report)
+            _check_bounds(f, value[f.name], doc, path + (f.name,), report)
         elif is_required(f):
             report.error(
                 doc.where(path, key=bool(path)),
@@ -106,6 +115,19 @@ def _bind_dataclass(cls: type, value: Any, doc: YamlDoc, path: PathKey, report: 
             )
             kwargs[f.name] = _empty(tp)
     return cls(**kwargs)
+
+
+def _check_bounds(f: dataclasses.Field, value: Any, doc: YamlDoc, path: PathKey, report) -> None:
+    low, high = f.metadata.get("minimum"), f.metadata.get("maximum")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return  # not a number: reported as a type mismatch already
+    if (low is not None and value < low) or (high is not None and value > high):
+        where = ".".join(str(p) for p in path)
+        report.error(
+            doc.where(path),
+            f"{where}: {value:g} is not between {low:g} and {high:g}",
+            f.metadata.get("doc", ""),
+        )
 
 
 def _empty(tp: Any) -> Any:

@@ -77,7 +77,7 @@ class BuildCache:
     def save(self, path: Path) -> None:
         """Write the cache atomically."""
         data = {"format": CACHE_FORMAT, **asdict(self)}
-        write_atomic(path, json.dumps(data, sort_keys=True).encode("utf-8"))
+        write_atomic(path, json.dumps(data, sort_keys=True).encode("utf-8"), path.parent)
 
     def replay(self, key: str, report: Report, compute: Callable[[Report], None]) -> None:
         """Add a check's problems to report: recorded ones for a known key, else computed."""

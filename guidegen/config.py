@@ -13,7 +13,7 @@ from .binder import bind
 from .errors import ConfigError
 from .fonts import DEBIAN_PACKAGE
 from .problems import Location, Report
-from .schema import doc, internal_location
+from .schema import Url, doc, internal_location
 from .yamlsafe import load_yaml
 
 CONFIG_FILE = "guidegen.yaml"
@@ -35,6 +35,8 @@ class LocaleConfig:
     publish_threshold: float = doc(
         "Share (0 to 1) of a guide's passages that must be translated before it is built.",
         default=0.0,
+        minimum=0,
+        maximum=1,
     )
     show_outdated: bool = doc(
         "Show outdated (fuzzy) translations with a notice instead of the source text.",
@@ -49,7 +51,7 @@ class Organisation:
 
     name: str = doc("Its name.")
     contact: str = doc("How to reach it: e-mail, phone or address.")
-    url: str = doc("Its website.", default="")
+    url: Url = doc("Its website (https:// or http://).", default="")
     at: Location = internal_location()
 
 
@@ -58,7 +60,9 @@ class Config:
     """The whole of guidegen.yaml."""
 
     title: str = doc("Site title, in the source language.")
-    base_url: str = doc("Public address of the published site, for QR codes and canonical links.")
+    base_url: Url = doc(
+        "Public address of the published site (https://...), for QR codes and canonical links."
+    )
     source_locale: str = doc("Locale code of the text in the guide YAML files.")
     locales: list[LocaleConfig] = doc("Locales to publish, source locale first.")
     organisation: Organisation = doc("The publishing organisation.")
@@ -169,12 +173,6 @@ def _check_locales(config: Config, yaml_doc, report: Report) -> None:
                 "locale codes name folders, and case-insensitive disks treat 'EN' and 'en' as one",
             )
         seen[folded] = item.code
-        if not 0 <= item.publish_threshold <= 1:
-            report.error(
-                yaml_doc.where(("locales", i, "publish_threshold")),
-                f"publish_threshold must be between 0 and 1, found {item.publish_threshold:g}",
-                "0.95 publishes a guide when 95 % of its passages are translated",
-            )
         if not _FONT_NAME.match(item.font):
             report.error(
                 yaml_doc.where(("locales", i, "font")),
@@ -196,5 +194,3 @@ def _check_locales(config: Config, yaml_doc, report: Report) -> None:
     problem = locale_code_problem(config.original_language)
     if problem:
         report.error(yaml_doc.where(("original_language",)), *problem)
-    if config.base_url and not config.base_url.startswith(("https://", "http://")):
-        report.error(yaml_doc.where(("base_url",)), "base_url must start with https://")

@@ -10,6 +10,10 @@ class GuidegenError(click.ClickException):
 
     exit_code = 1
 
+    def show(self, file=None) -> None:
+        """Print the message as it is (compiler style, 'path:line:col: error: ...'), to stderr."""
+        click.echo(self.format_message(), err=True, file=file)
+
 
 class ConfigError(GuidegenError):
     """Raised by the config loader when guidegen.yaml is missing or invalid."""

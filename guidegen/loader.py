@@ -12,7 +12,7 @@ from pathlib import Path
 from .binder import bind
 from .config import Config, load_config
 from .letters import placeholders
-from .problems import Report
+from .problems import Location, Report
 from .schema import SHARED_FILES, Contact, Guide, Source, SourceRef, Term
 from .yamlsafe import YamlDoc, load_yaml
 
@@ -33,7 +33,11 @@ class Project:
     contacts: dict[str, Contact] = field(default_factory=dict)
     docs: dict[str, YamlDoc] = field(default_factory=dict)  # parsed guide files, for locations
     shared_docs: dict[str, YamlDoc] = field(default_factory=dict)  # parsed shared files, by name
-    config_doc: YamlDoc | None = None
+    guide_files: dict[str, Path] = field(default_factory=dict)  # guide id -> its YAML file
+
+    def guide_path(self, guide_id: str) -> Path:
+        """Return the YAML file a guide was read from (.yaml or .yml)."""
+        return self.guide_files.get(guide_id, self.root / GUIDES_DIR / f"{guide_id}.yaml")
 
 
 def today() -> date:
@@ -51,7 +55,7 @@ def load_project(root: Path, report: Report) -> Project | None:
     project.sources = _load_shared(project, "sources.yaml", report)
     project.terms = _load_shared(project, "glossary.yaml", report)
     project.contacts = _load_shared(project, "contacts.yaml", report)
-    project.guides, project.docs = _load_guides(root, report)
+    project.guides, project.docs, project.guide_files = _load_guides(root, report)
     check_references(project, report)
     check_guides(project, report)
     return project
@@ -76,11 +80,28 @@ def _load_shared(project: Project, name: str, report: Report) -> dict:
     return entries
 
 
-def _load_guides(root: Path, report: Report) -> tuple[dict[str, Guide], dict[str, YamlDoc]]:
+def guide_files(root: Path) -> list[Path]:
+    """Return every guide file, .yaml and .yml alike (the loader and the build cache use this)."""
+    folder = root / GUIDES_DIR
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")], key=lambda p: (p.stem, p.name))
+
+
+def _load_guides(
+    root: Path, report: Report
+) -> tuple[dict[str, Guide], dict[str, YamlDoc], dict[str, Path]]:
     guides: dict[str, Guide] = {}
     docs: dict[str, YamlDoc] = {}
-    folder = root / GUIDES_DIR
-    for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
+    files: dict[str, Path] = {}
+    for path in guide_files(root):
+        if path.stem in files:
+            report.error(
+                Location(report.relative(path), 1, 1),
+                f"guide '{path.stem}' is defined twice: in {report.relative(files[path.stem])} "
+                f"and in {report.relative(path)}",
+                "keep one file per guide id and delete the other",
+            )
+            continue
+        files[path.stem] = path
         yaml_doc = load_yaml(path, report)
         if yaml_doc is None:
             continue
@@ -92,7 +113,7 @@ def _load_guides(root: Path, report: Report) -> tuple[dict[str, Guide], dict[str
             report.error(
                 yaml_doc.where(("id",)),
                 f"guide id '{guide.id}' does not match the file name",
-                f"rename the file to {guide.id}.yaml or set id: {path.stem}",
+                f"rename the file to {guide.id}{path.suffix} or set id: {path.stem}",
             )
         elif not _ID.match(guide.id):
             report.error(
@@ -102,7 +123,7 @@ def _load_guides(root: Path, report: Report) -> tuple[dict[str, Guide], dict[str
             )
         guides[path.stem] = guide
         docs[path.stem] = yaml_doc
-    return guides, docs
+    return guides, docs, files
 
 
 def check_references(project: Project, report: Report) -> None:
@@ -178,6 +199,34 @@ def check_guides(project: Project, report: Report) -> None:
         )
         for letter in guide.letters:
             _check_blanks(letter, report)
+        _check_citations(guide, report)
+        _check_passages(project, guide, report)
+
+
+def _check_citations(guide, report: Report) -> None:
+    """Each list of sources cites a source once (its id names its translation entry)."""
+    for refs in [guide.sources, *(step.sources for step in guide.steps)]:
+        seen: set[str] = set()
+        for ref in refs:
+            if ref.id in seen:
+                report.error(
+                    ref.at,
+                    f"source '{ref.id}' is cited twice in the same list",
+                    "put both pinpoints in one citation, e.g. 'Arts. 10 and 12'",
+                )
+            seen.add(ref.id)
+
+
+def _check_passages(project: Project, guide, report: Report) -> None:
+    from .markup import passage_problem
+    from .passages import iter_passages
+
+    doc = project.docs.get(guide.id)
+    for passage in iter_passages(guide, guide.id):
+        problem = passage_problem(passage.text)
+        if problem:
+            where = doc.where(passage.path) if doc else guide.at
+            report.error(where, problem, "split it into shorter passages")
 
 
 def _check_unique(ids: list[str], places, kind: str, report: Report) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from .cache import BuildCache, Hasher, digest
 from .config import LocaleConfig
 from .i18n import SHARED, UI, Coverage, Lookup, catalog_path, guide_passages, read_catalog
-from .loader import GUIDES_DIR, Project
+from .loader import Project
 from .passages import Passage, map_passages
 from .problems import Report
 from .schema import Guide, Letter
@@ -57,7 +57,7 @@ def guide_coverage(
     key = ":".join(
         [
             locale.code,
-            hasher.file(project.root / GUIDES_DIR / f"{guide_id}.yaml"),
+            hasher.file(project.guide_path(guide_id)),
             hasher.file(catalog_path(project.root, locale.code, guide_id)),
         ]
     )
@@ -82,7 +82,7 @@ def guide_label(
     key = ":".join(
         [
             locale.code,
-            hasher.file(project.root / GUIDES_DIR / f"{guide_id}.yaml"),
+            hasher.file(project.guide_path(guide_id)),
             hasher.file(catalog_path(project.root, locale.code, guide_id)),
         ]
     )
@@ -107,7 +107,7 @@ def handin_label(
         [
             "handin",
             original.code,
-            hasher.file(project.root / GUIDES_DIR / f"{guide_id}.yaml"),
+            hasher.file(project.guide_path(guide_id)),
             hasher.file(catalog_path(project.root, original.code, guide_id)),
         ]
     )

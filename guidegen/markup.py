@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import html
 import re
 from functools import lru_cache
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import markdown
 import nh3
 from markupsafe import Markup
+
+from .urls import WEB, url_problem
 
 ALLOWED_TAGS = {"p", "em", "strong", "ul", "ol", "li", "a", "code", "br", "blockquote", "abbr"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "abbr": {"title"}, "ol": {"start"}}
@@ -19,14 +22,25 @@ _md = markdown.Markdown(extensions=[], output_format="html")
 
 
 def _safe_href(element: str, attribute: str, value: str) -> str | None:
-    """Keep a link only if it is absolute with an allowed scheme, or stays inside the site."""
+    """Keep a link only if it is absolute with an allowed scheme, or stays inside the site.
+
+    The value is read the way a browser reads it: entities decoded, percent-escapes undone,
+    whitespace and control characters ignored, backslashes taken as slashes.
+    """
     if element != "a" or attribute != "href":
         return value
-    parts = urlsplit(value.strip())
+    seen = unquote(html.unescape(value))
+    seen = "".join(c for c in seen if not c.isspace() and ord(c) >= 32).replace("\\", "/")
+    parts = urlsplit(seen)
     if parts.scheme:
-        return value if parts.scheme.lower() in ALLOWED_SCHEMES else None
-    if value.startswith(("/", "\\")) or ".." in parts.path.split("/"):
-        return None  # would climb out of the site or depend on where it is hosted
+        scheme = parts.scheme.lower()
+        if scheme not in ALLOWED_SCHEMES:
+            return None
+        if scheme in WEB and url_problem(seen):
+            return None
+        return value
+    if seen.startswith("/") or ".." in parts.path.split("/"):
+        return None  # would climb out of the site, or depend on where it is hosted
     return value
 
 
@@ -43,9 +57,26 @@ def sanitise(html: str) -> str:
     )
 
 
+MAX_PASSAGE = 10_000  # characters: the longest real passage has about 2,000
+MAX_BRACKETS = 200  # Python-Markdown's link parsing takes time growing with their square
+
+
+def passage_problem(text: str) -> str:
+    """Return why a passage is too long or too bracket-heavy to render safely, else ''."""
+    if len(text) > MAX_PASSAGE:
+        return f"passage is {len(text)} characters long, over the limit of {MAX_PASSAGE}"
+    brackets = text.count("[") + text.count("<")
+    if brackets > MAX_BRACKETS:
+        return f"passage has {brackets} '[' and '<' characters, over the limit of {MAX_BRACKETS}"
+    return ""
+
+
 @lru_cache(maxsize=8192)
 def render_markdown(text: str) -> Markup:
-    """Return sanitised HTML for a Markdown passage."""
+    """Return sanitised HTML for a Markdown passage (plain escaped text if it is over the limits,
+    which validation reports; a preview must never hang on one hostile translation)."""
+    if passage_problem(text):
+        return Markup("<p>{}</p>").format(text)
     _md.reset()
     return Markup(sanitise(_md.convert(text)))
 

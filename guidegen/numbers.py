@@ -92,7 +92,11 @@ def mentions(text: str) -> list[Mention]:
             values.add(value * (Decimal(10) ** _SCALE_WORDS[scale.group(1)]))
         found.append(Mention(match.group(0), frozenset(values)))
     for match in _CHINESE_NUMBER.finditer(text):
-        value = _chinese(match.group(2))
+        numeral = match.group(2)
+        after_digits = match.start(2) > 0 and text[match.start(2) - 1].isdigit()
+        if after_digits or not any(c in _CHINESE_DIGITS or c == "十" for c in numeral):
+            continue  # '100万' is read with its digits; '万' alone is no number
+        value = _chinese(numeral)
         if value is not None:
             found.append(Mention(match.group(0), frozenset({Decimal(value)})))
     return found

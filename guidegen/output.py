@@ -14,8 +14,24 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
-def write_durable(path: Path, data: bytes) -> None:
+def confine(root: Path, path: Path) -> Path:
+    """Return path if it lies inside root with every link followed; else raise BuildError.
+
+    Every writer goes through this: a path made from a locale code, a guide id or a manifest row
+    can then never write (or delete) outside the folder it belongs to.
+    """
+    from .errors import BuildError
+
+    base = root.resolve()
+    target = (path if path.is_absolute() else root / path).resolve()
+    if not target.is_relative_to(base):
+        raise BuildError(f"{path}: refused to write outside {root} (a '..' or a link in the path)")
+    return path
+
+
+def write_durable(path: Path, data: bytes, root: Path) -> None:
     """Write a new file and flush it to disk (for files of a version that is not yet published)."""
+    confine(root, path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)  # may be a hard link shared with the published version
     with open(path, "wb") as stream:
@@ -24,8 +40,12 @@ def write_durable(path: Path, data: bytes) -> None:
         os.fsync(stream.fileno())
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write data to path through a temporary file and a rename: never a half-written file."""
+def write_atomic(path: Path, data: bytes, root: Path) -> None:
+    """Write data to path through a temporary file and a rename: never a half-written file.
+
+    root is the folder the file must lie in (see confine).
+    """
+    confine(root, path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -81,7 +101,7 @@ def write_manifest(folder: Path, entries: dict[str, ManifestEntry]) -> None:
     """Write the manifest, sorted by path so that it is itself deterministic."""
     rows = [asdict(entry) for _, entry in sorted(entries.items())]
     text = json.dumps({"files": rows}, ensure_ascii=False, indent=1) + "\n"
-    write_atomic(folder / MANIFEST, text.encode("utf-8"))
+    write_atomic(folder / MANIFEST, text.encode("utf-8"), folder)
 
 
 def merge_manifests(paths: list[Path]) -> dict[str, ManifestEntry]:

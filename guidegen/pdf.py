@@ -13,6 +13,8 @@ from urllib.parse import unquote, urlsplit
 
 import segno
 
+from .errors import BuildError
+
 logger = logging.getLogger(__name__)
 
 MEMORY_SCHEME = "guidegen-memory"
@@ -61,9 +63,13 @@ def _mime(name: str) -> str:
 def qr_svg(url: str) -> bytes:
     """Return an SVG QR code for a URL (medium error correction survives office printers)."""
     buffer = io.BytesIO()
-    segno.make(url, error="m", micro=False).save(
-        buffer, kind="svg", scale=4, border=2, xmldecl=False
-    )
+    try:
+        code = segno.make(url, error="m", micro=False)
+    except segno.DataOverflowError:
+        raise BuildError(
+            f"the address {url[:60]}... is too long for a QR code (shorten base_url)"
+        ) from None
+    code.save(buffer, kind="svg", scale=4, border=2, xmldecl=False)
     return buffer.getvalue()
 
 

@@ -13,7 +13,7 @@ from .cache import BuildCache, Hasher, code_hash, digest
 from .config import CONFIG_FILE
 from .formats import registry
 from .i18n import SHARED, UI, catalog_path
-from .loader import CONTENT_DIR, GUIDES_DIR, Project, today
+from .loader import CONTENT_DIR, Project, today
 from .localize import guide_label, handin_label, published_guides
 from .pipeline import FONTS_CSS, THEME_ASSETS
 from .problems import Report
@@ -127,7 +127,7 @@ def plan_outputs(
             key = digest(
                 locale_inputs,
                 guide_id,
-                hasher.file(root / GUIDES_DIR / f"{guide_id}.yaml"),
+                hasher.file(project.guide_path(guide_id)),
                 hasher.file(catalog_path(root, code, guide_id)),
                 # letters are handed in in the original language: other pages show them too
                 "" if code == original else handin_label(project, guide_id, report, cache, hasher),

@@ -537,14 +537,17 @@ def _check_header(result: PoFile, name: str, report: Report) -> None:
         )
 
 
-def write_po(path: Path, po: PoFile) -> bool:
-    """Write a PO (or POT) file atomically through polib if its text changed; True when written."""
+def write_po(path: Path, po: PoFile, root: Path) -> bool:
+    """Write a PO (or POT) file atomically if its text changed; True when written.
+
+    root is the folder it must lie in (the project's content/locales).
+    """
     from .output import write_atomic
 
     data = format_po(po).encode("utf-8")
     if path.is_file() and path.read_bytes() == data:
         return False
-    write_atomic(path, data)
+    write_atomic(path, data, root)
     return True
 
 

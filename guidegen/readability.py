@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from .cache import BuildCache, Hasher
 from .config import Config
 from .i18n import catalog_path, read_catalog
-from .loader import GUIDES_DIR, Project
+from .loader import Project
 from .passages import normalize
 from .problems import Location, Report
 from .schema import Guide
@@ -145,7 +145,7 @@ def check_readability(
     cache, hasher = cache or BuildCache(), hasher or Hasher()
     settings = f"{project.config.reading_grade}:{LONG_ENGLISH_SENTENCE}:{LONG_CHINESE_SENTENCE}"
     for guide in project.guides.values():
-        source = hasher.file(project.root / GUIDES_DIR / f"{guide.id}.yaml")
+        source = hasher.file(project.guide_path(guide.id))
         cache.replay(
             f"read-en:{settings}:{source}",
             report,

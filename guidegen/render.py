@@ -2,39 +2,67 @@
 
 from __future__ import annotations
 
+import traceback
 from datetime import date
 from pathlib import Path
 
 import jinja2
 from babel.dates import format_date
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from . import letters
 from .config import Config
+from .errors import BuildError, ConfigError
 from .formats.base import pgettext_noop
 from .localize import LocalizedSite
 from .markup import render_inline, render_markdown
 from .passages import Passage
 from .scripts import ScriptMarker
 from .ui import Interface, finish_page
+from .yamlsafe import inside
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 def template_dirs(project_root: Path) -> list[Path]:
-    """Return the template folders in lookup order: the project's first, then the built-in ones."""
-    dirs = [project_root / "templates", BUILTIN_TEMPLATES]
+    """Return the template folders in lookup order: the project's first, then the built-in ones.
+
+    A project's templates/ that is a link leading out of the project is refused: its files would
+    become the PDF renderer's asset folder.
+    """
+    own = project_root / "templates"
+    if own.exists() and not inside(own, project_root):
+        raise ConfigError(
+            "templates: the folder is a link that leads outside the project "
+            "(replace it with a folder of the project's own templates)"
+        )
     unique: list[Path] = []
-    for folder in dirs:
+    for folder in (own, BUILTIN_TEMPLATES):
         if folder.is_dir() and folder.resolve() not in [d.resolve() for d in unique]:
             unique.append(folder)
     return unique
 
 
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """Load templates only from files that really lie in the template folders (no links out)."""
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        if not any(inside(Path(filename), Path(folder)) for folder in self.searchpath):
+            raise jinja2.TemplateNotFound(template)
+        return source, filename, uptodate
+
+
 def make_environment(project_root: Path) -> jinja2.Environment:
-    """Return the shared Jinja2 environment: autoescape for HTML, i18n extension, filters."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(project_root)]),
+    """Return the shared Jinja2 environment: sandboxed, autoescape for HTML, i18n, filters.
+
+    Template overrides are the site owner's code, but they run sandboxed all the same: no
+    attribute of Python's internals, no file outside the template folders.
+    """
+    env = SandboxedEnvironment(
+        loader=_ConfinedLoader([str(d) for d in template_dirs(project_root)]),
         autoescape=jinja2.select_autoescape(["html"], default_for_string=True, default=False),
         extensions=["jinja2.ext.i18n"],
         undefined=jinja2.StrictUndefined,
@@ -160,7 +188,10 @@ class PageRenderer:
             "toc": False,
             "sheets_only": False,
         }
-        output = self.env.get_template(template).render(**{**base, **context})
+        try:
+            output = self.env.get_template(template).render(**{**base, **context})
+        except jinja2.TemplateError as exc:
+            raise template_error(exc, template) from None
         return output if is_text else finish_page(output, *self._source)
 
     def format_date(self, value: date) -> str:
@@ -180,3 +211,35 @@ class PageRenderer:
 
         territories = Locale.parse(self.site.locale.code, sep="-").territories
         return territories.get(code.upper(), code)
+
+
+def template_error(exc: jinja2.TemplateError, template: str) -> BuildError:
+    """Return a template problem as 'file:line: error: message' (never a traceback)."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = f"{_shown(exc.filename or exc.name or template)}:{exc.lineno}"
+        return BuildError(f"{where}: error: template syntax error: {exc.message}")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return BuildError(
+            f"{template}: error: template {exc.name!r} not found "
+            "(templates may include only files inside the template folders)"
+        )
+    frames = [
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
+        if f.filename.endswith((".html", ".txt", ".css"))
+    ]
+    where = f"{_shown(frames[-1].filename)}:{frames[-1].lineno}" if frames else template
+    kind = "not allowed in a template" if isinstance(exc, SecurityError) else "template error"
+    return BuildError(f"{where}: error: {kind}: {exc}")
+
+
+def _shown(filename: str) -> str:
+    path = Path(filename)
+    try:
+        return "theme:" + path.resolve().relative_to(BUILTIN_TEMPLATES.resolve()).as_posix()
+    except ValueError:
+        pass
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

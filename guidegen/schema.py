@@ -15,16 +15,19 @@ from .problems import Location
 
 Plain = NewType("Plain", str)
 Markdown = NewType("Markdown", str)
+Url = NewType("Url", str)  # an http(s) address with a plain host (checked where it is read)
+Phone = NewType("Phone", str)  # digits, spaces, hyphens, brackets and a leading +
 
 NOWHERE = Location("")
 
 
-def doc(text: str, default=None, factory=None, shown: str = ""):
+def doc(text: str, default=None, factory=None, shown: str = "", minimum=None, maximum=None):
     """Declare a schema field with its documentation (and a default when it is optional).
 
-    shown says translators where a translatable field appears on the page (PO `#.` comments).
+    shown says translators where a translatable field appears on the page (PO `#.` comments);
+    minimum and maximum bound a number (checked where it is read, with its line).
     """
-    metadata = {"doc": text, "shown": shown}
+    metadata = {"doc": text, "shown": shown, "minimum": minimum, "maximum": maximum}
     if factory is not None:
         return field(default_factory=factory, metadata=metadata)
     if default is not None:
@@ -55,7 +58,7 @@ class SourceRef:
 class Deadline:
     """A time limit, as data: how long, counted from what, who must act, and its legal source."""
 
-    amount: int = doc("How many units, a whole number.")
+    amount: int = doc("How many units, a whole number from 1 to 3650.", minimum=1, maximum=3650)
     unit: Literal["calendar-days", "working-days", "months", "years"] = doc(
         "calendar-days, working-days, months or years. Never guess: the facts sheet says which."
     )
@@ -248,7 +251,7 @@ class Source:
         "When it took effect (and, if so, when it was repealed).",
         shown="the date printed after “Date:” in the list of sources",
     )
-    url: str = doc("Official web address, if any.", default="")
+    url: Url = doc("Official web address (https:// or http://), if any.", default="")
     at: Location = internal_location()
 
 
@@ -284,8 +287,8 @@ class Contact:
         "What they can do for the reader.",
         shown="what this place can do for the reader, under its name",
     )
-    phone: str = doc("Phone number, if any.", default="")
-    url: str = doc("Web address, if any.", default="")
+    phone: Phone = doc("Phone number, if any.", default="")
+    url: Url = doc("Web address (https:// or http://), if any.", default="")
     verify: bool = doc(
         "True while the phone number or address is not confirmed from an official source: it is "
         "printed with a note telling readers to check it before relying on it.",

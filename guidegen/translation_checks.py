@@ -18,11 +18,13 @@ from pathlib import Path
 from .cache import BuildCache, Hasher
 from .config import LocaleConfig
 from .i18n import SHARED, UI, catalog_path, is_draft, read_catalog
-from .loader import CONTENT_DIR, GUIDES_DIR, Project
-from .markup import render_markdown
+from .loader import CONTENT_DIR, Project
+from .markup import passage_problem, render_markdown
 from .numbers import missing_and_extra
 from .po import Message, PoFile, python_format_directives, python_format_problem
 from .problems import Location, Report
+from .scripts import locale_script
+from .textsafety import HINT, JOINER_SCRIPTS, unsafe_problem
 
 _BLANK = re.compile(r"\{[a-z][a-z0-9_]*\}")
 _PYFORMAT = re.compile(r"%\([a-z_]+\)[sd]")
@@ -115,7 +117,7 @@ def check_translations(
         for owner in owners:
             path = catalog_path(project.root, locale.code, owner)
             if path.is_file():
-                source = hasher.file(project.root / GUIDES_DIR / f"{owner}.yaml")
+                source = hasher.file(project.guide_path(owner))
                 cache.replay(
                     f"po-check:{locale.code}:{locale.show_outdated}:{hasher.file(path)}:"
                     f"{source}:{shared}:{glossary}",
@@ -161,6 +163,7 @@ def check_catalog(
             f"the header says Language: {language}, but the file is for locale {locale.code}",
             f'set "Language: {locale.code.replace("-", "_")}"',
         )
+    joiners = locale_script(locale.code) in JOINER_SCRIPTS
     for message in catalog.messages:
         shown = message.translated and (not message.fuzzy or locale.show_outdated)
         if not message.id or not shown:
@@ -168,6 +171,10 @@ def check_catalog(
         where = Location(rel, message.line, 1)
         hint = f"in entry {message.context or message.id!r}"
         for source, target in _pairs(message):
+            unsafe, too_big = unsafe_problem(target, joiners), passage_problem(target)
+            if unsafe or too_big:
+                report.error(where, unsafe or too_big, HINT if unsafe else "shorten it")
+                continue
             problems = ui_problems(source, target) if is_ui else compare(source, target)
             for problem in problems:
                 report.error(where, problem, hint)

@@ -13,15 +13,40 @@ whose manifest always matches its files. Unchanged files are hard links, so a ve
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from pathlib import Path
 
+from .errors import BuildError
 from .output import MANIFEST
 
 VERSIONS = ".versions"
 CURRENT = "current"
 CACHE = "cache.json"
+MARKER = ".guidegen-output"  # written into an output folder guidegen made; nothing else is ours
+_VERSION_NAME = re.compile(r"^[0-9a-f]{8,24}$")
+
+
+def claim_output(out: Path) -> None:
+    """Make out guidegen's output folder, or refuse a non-empty folder guidegen did not make."""
+    if (out / MARKER).is_file():
+        return
+    if out.exists() and not out.is_dir():
+        raise BuildError(f"{out}: is a file, not an output folder (choose another --out)")
+    if out.is_dir() and any(out.iterdir()) and not _made_by_guidegen(out):
+        raise BuildError(
+            f"{out}: the folder is not empty and was not made by guidegen "
+            "(choose a new or empty folder with --out; guidegen deletes only what it wrote)"
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    (out / MARKER).write_text("This folder holds guidegen's builds; guidegen manages it.\n")
+
+
+def _made_by_guidegen(out: Path) -> bool:
+    """An output folder from before the marker: 'current' links into '.versions'."""
+    link = out / CURRENT
+    return link.is_symlink() and Path(os.readlink(link)).parts[:1] == (VERSIONS,)
 
 
 def current_version(out: Path) -> Path | None:
@@ -64,9 +89,11 @@ def discard_version(version: Path) -> None:
 def _ensure_link(path: Path, target: Path) -> None:
     if path.is_symlink() and Path(os.readlink(path)) == target:
         return
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)  # a site folder from before versioned builds
-    elif path.exists() or path.is_symlink():
+    if path.exists() and not path.is_symlink():
+        raise BuildError(
+            f"{path}: is not guidegen's link, so it is left alone (move it away and build again)"
+        )
+    if path.is_symlink():
         path.unlink()
     path.symlink_to(target)
 
@@ -84,5 +111,6 @@ def _remove_abandoned_versions(out: Path) -> None:
         return
     current = current_version(out)
     for version in folder.iterdir():
-        if version.resolve() != current:
+        ours = _VERSION_NAME.match(version.name) and version.is_dir() and not version.is_symlink()
+        if ours and version.resolve() != current:
             shutil.rmtree(version, ignore_errors=True)

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from .problems import Location, Report
+from .textsafety import HINT, first_unsafe
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 100_000  # after alias expansion: stops "billion laughs"
@@ -59,8 +60,19 @@ class _LimitExceeded(Exception):
 
 
 def read_text(path: Path, report: Report, max_bytes: int = MAX_BYTES) -> str | None:
-    """Return a UTF-8 file's text, or None after reporting why it cannot be read."""
+    """Return a UTF-8 file's text, or None after reporting why it cannot be read.
+
+    A file that is a symbolic link leading out of the project is refused: a committed link to
+    /etc/passwd must not become a guide, a catalog or an attachment.
+    """
     rel = report.relative(path)
+    if not inside(path, report.root):
+        report.error(
+            Location(rel, 1, 1),
+            "file is a link that leads outside the project",
+            "replace the link with the file itself",
+        )
+        return None
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -86,7 +98,7 @@ def read_text(path: Path, report: Report, max_bytes: int = MAX_BYTES) -> str | N
     return text.removeprefix("\ufeff")
 
 
-def load_yaml(path: Path, report: Report) -> YamlDoc | None:
+def load_yaml(path: Path, report: Report, allow_joiners: bool = False) -> YamlDoc | None:
     """Parse one YAML file safely; report every problem and return None when it is unusable."""
     rel = report.relative(path)
     text = read_text(path, report)
@@ -115,7 +127,7 @@ def load_yaml(path: Path, report: Report) -> YamlDoc | None:
         return None
     doc = YamlDoc(rel)
     try:
-        doc.value = _Converter(doc, report).convert(node, (), 0)
+        doc.value = _Converter(doc, report, allow_joiners).convert(node, (), 0)
     except _LimitExceeded as exc:
         report.error(_loc(rel, exc.node.start_mark), exc.message, exc.hint)
         return None
@@ -140,11 +152,19 @@ def _loc(rel: str, mark: yaml.Mark | None) -> Location:
     return Location(rel, mark.line + 1, mark.column + 1)
 
 
+def inside(path: Path, root: Path) -> bool:
+    """True when path, with every symbolic link followed, lies inside root."""
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a link loop
+        return False
+
+
 class _Converter:
     """Turn a composed node graph into plain values, counting nodes so aliases cannot explode."""
 
-    def __init__(self, doc: YamlDoc, report: Report) -> None:
-        self.doc, self.report = doc, report
+    def __init__(self, doc: YamlDoc, report: Report, allow_joiners: bool = False) -> None:
+        self.doc, self.report, self.allow_joiners = doc, report, allow_joiners
         self.nodes = 0
         self.scalars = yaml.SafeLoader("")
 
@@ -173,7 +193,7 @@ class _Converter:
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         try:
-            return self.scalars.construct_object(node)
+            value = self.scalars.construct_object(node)
         except (yaml.YAMLError, ValueError) as exc:
             self.report.error(
                 _loc(self.doc.file, node.start_mark),
@@ -181,6 +201,21 @@ class _Converter:
                 "dates are written YYYY-MM-DD",
             )
             return INVALID
+        if isinstance(value, str) and self._unsafe(value, node):
+            return INVALID
+        return value
+
+    def _unsafe(self, value: str, node: yaml.Node) -> bool:
+        found = first_unsafe(value, self.allow_joiners)
+        if found is None:
+            return False
+        index, what = found
+        where = _loc(self.doc.file, node.start_mark)
+        if node.start_mark.line == node.end_mark.line and index < 500:
+            quoted = 1 if getattr(node, "style", None) in ("'", '"') else 0
+            where = Location(where.path, where.line, where.column + quoted + index)
+        self.report.error(where, f"text contains {what}", HINT)
+        return True
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
@@ -199,6 +234,8 @@ class _Converter:
                 continue
             key = key_node.value
             where = _loc(self.doc.file, key_node.start_mark)
+            if self._unsafe(key, key_node):
+                continue
             if key in result:
                 first = self.doc.keys_at[path + (key,)]
                 self.report.error(

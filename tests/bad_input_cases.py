@@ -264,7 +264,8 @@ CASES = [
     (
         "config-http-base",
         {CFG: ("https://example.test/guides", "ftp://example.test")},
-        f"{CFG}:2:11: error: base_url must start with https://",
+        f"{CFG}:2:11: error: web address 'ftp://example.test' must start with https:// or http:// "
+        "(e.g. https://www.court.gov.cn)",
     ),
     # Translations
     (

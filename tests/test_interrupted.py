@@ -57,3 +57,44 @@ def test_killed_build_leaves_previous_outputs_and_consistent_manifest(tmp_projec
     build(BuildOptions(project=root, out=out, jobs=1))
     final = _site_state(out)
     assert b"2nd edition" in final["en/leave-list/index.html"]
+
+
+def test_pdf_workers_end_when_the_build_is_killed(tmp_project):
+    """SIGKILL of the build process takes its PDF workers with it (no 130 MB orphans)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    root = tmp_project()
+    build = subprocess.Popen(
+        [sys.executable, "-m", "guidegen", "build", "--project", str(root), "-j", "2"],
+        env={**os.environ, "GUIDEGEN_TODAY": "2026-11-25"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    children: list[int] = []
+    deadline = time.monotonic() + 60
+    while not children and time.monotonic() < deadline:
+        task = Path(f"/proc/{build.pid}/task/{build.pid}/children")
+        children = [int(c) for c in task.read_text().split()] if task.exists() else []
+        time.sleep(0.05)
+    assert children, "the build started no worker"
+    time.sleep(0.5)
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    deadline = time.monotonic() + 10
+    alive = children
+    while alive and time.monotonic() < deadline:
+        alive = [c for c in alive if Path(f"/proc/{c}").exists() and "Z" not in _state(c)]
+        time.sleep(0.1)
+    assert not alive, f"workers still running after the build was killed: {alive}"
+
+
+def _state(pid: int) -> str:
+    try:
+        return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"

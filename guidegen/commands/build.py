@@ -14,7 +14,14 @@ from ..fonts import require_font
 from ..formats import GuideUnit, Job, Output, OutputFormat, registry, select
 from ..loader import Project, load_project
 from ..localize import LocalizedSite, guide_coverage, guide_label, localize_site
-from ..output import ManifestEntry, entry_for, read_manifest, write_durable, write_manifest
+from ..output import (
+    ManifestEntry,
+    confine,
+    entry_for,
+    read_manifest,
+    write_durable,
+    write_manifest,
+)
 from ..pipeline import (
     SITE_DIR,
     downloads,
@@ -29,7 +36,14 @@ from ..progress import Progress
 from ..readability import check_readability
 from ..render import PageRenderer, make_environment
 from ..translation_checks import check_translations
-from ..versions import CACHE, current_version, discard_version, publish_version, start_version
+from ..versions import (
+    CACHE,
+    claim_output,
+    current_version,
+    discard_version,
+    publish_version,
+    start_version,
+)
 from ..workers import render_all
 
 logger = logging.getLogger(__name__)
@@ -104,7 +118,7 @@ class Build:
         if self.version is None:
             self.version = start_version(self.options.out)
         target = self.version / SITE_DIR / output.path
-        write_durable(target, output.data)
+        write_durable(target, output.data, self.version / SITE_DIR)
         self.entries[output.path] = entry_for(
             self.version / SITE_DIR, target, output.guide, output.locale, output.format, output.data
         )
@@ -120,6 +134,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     """Build the site; raise ContentError on bad input, BuildError when rendering fails."""
     started = time.perf_counter()
     progress = progress or Progress(enabled=False)
+    claim_output(options.out)
     state = Build(
         options, Report(options.project.resolve()), _load_cache(options), select(options.formats)
     )
@@ -328,7 +343,7 @@ def publish(state: Build, plan: Plan) -> None:
         state.version = start_version(out)
     site_root = state.version / SITE_DIR
     for path in stale:
-        (site_root / path).unlink(missing_ok=True)
+        confine(site_root, site_root / path).unlink(missing_ok=True)
         _remove_empty_folders((site_root / path).parent, site_root)
         state.entries.pop(path)
         state.cache.outputs.pop(path, None)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ..errors import BuildError
-from ..output import MANIFEST
+from ..output import MANIFEST, confine
 
 FIXED_TIME = (2020, 1, 1, 0, 0, 0)  # zip entries carry no build time, so bundles are reproducible
 
@@ -22,13 +22,36 @@ def bundle(out: Path, target: Path) -> int:
         ) from exc
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
-    with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for row in sorted(rows, key=lambda r: r["path"]):
-            info = zipfile.ZipInfo(f"guides/{row['path']}", date_time=FIXED_TIME)
-            info.compress_type = (
-                zipfile.ZIP_STORED if row["path"].endswith(".pdf") else zipfile.ZIP_DEFLATED
-            )
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, (out / "site" / row["path"]).read_bytes())
-    temporary.replace(target)
+    try:
+        with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for row in sorted(rows, key=lambda r: r["path"]):
+                name = _entry_name(row["path"])
+                info = zipfile.ZipInfo(f"guides/{name}", date_time=FIXED_TIME)
+                info.compress_type = (
+                    zipfile.ZIP_STORED if name.endswith(".pdf") else zipfile.ZIP_DEFLATED
+                )
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, _read(out / "site", name))
+        temporary.replace(target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)  # never a half-written bundle
+        raise
     return len(rows)
+
+
+def _entry_name(path: str) -> str:
+    """Return a manifest path as a zip entry name; refuse one that could climb out when unzipped."""
+    parts = PurePosixPath(path).parts
+    if not parts or path.startswith("/") or "\\" in path or any(p in ("..", ".") for p in parts):
+        raise BuildError(f"{MANIFEST}: refused to bundle {path!r}: not a path inside the site")
+    return path
+
+
+def _read(site: Path, name: str) -> bytes:
+    try:
+        return confine(site, site / name).read_bytes()
+    except OSError as exc:
+        raise BuildError(
+            f"{site / name}: cannot read it for the bundle ({exc.strerror}); "
+            "build again, then bundle"
+        ) from None

@@ -71,6 +71,11 @@ def _owners(project: Project) -> dict[str, tuple[list, dict[str, str]]]:
     }
 
 
+def _locales(project: Project) -> Path:
+    """Return the folder every catalog this command writes must lie in, links followed."""
+    return project.root
+
+
 def _bugs_to(project: Project) -> str:
     return project.config.organisation.contact
 
@@ -82,13 +87,13 @@ def _update_templates(project: Project, owners, ui_strings, report: Report) -> l
         empty = PoFile(template_header(owner, _bugs_to(project)))
         catalog = merge_passages(None, passages, references, empty)
         old = read_catalog(path, report) if path.is_file() else None
-        if write_po(path, as_template(catalog, old, empty.header)):
+        if write_po(path, as_template(catalog, old, empty.header), _locales(project)):
             written.append(path)
     path = template_path(project.root, UI)
     header = template_header(UI, _bugs_to(project))
     catalog = merge_ui(None, ui_strings, PoFile(header))
     old = read_catalog(path, report) if path.is_file() else None
-    if write_po(path, as_template(catalog, old, header)):
+    if write_po(path, as_template(catalog, old, header), _locales(project)):
         written.append(path)
     return written
 
@@ -105,7 +110,7 @@ def _update_locale(project: Project, code: str, owners, ui_strings, report: Repo
         header = PoFile(
             new_header(code, owner, team, _bugs_to(project)), header_comment(owner, code, True)
         )
-        if write_po(path, merge_passages(old, passages, references, header)):
+        if write_po(path, merge_passages(old, passages, references, header), _locales(project)):
             written.append(path)
     path = catalog_path(project.root, code, UI)
     old = read_catalog(path, report)
@@ -113,7 +118,7 @@ def _update_locale(project: Project, code: str, owners, ui_strings, report: Repo
         header = PoFile(
             new_header(code, UI, team, _bugs_to(project)), header_comment(UI, code, True)
         )
-        if write_po(path, merge_ui(old, ui_strings, header)):
+        if write_po(path, merge_ui(old, ui_strings, header), _locales(project)):
             written.append(path)
     return written
 
@@ -146,7 +151,9 @@ def _register_locale(config_path: Path, code: str, locale) -> None:
         raise ConfigError(f"{CONFIG_FILE}: no 'locales:' list to add '{code}' to")
     block = match.group(0).rstrip("\n") + "\n"
     write_atomic(
-        config_path, (text[: match.start()] + block + entry + text[match.end() :]).encode()
+        config_path,
+        (text[: match.start()] + block + entry + text[match.end() :]).encode(),
+        config_path.parent,
     )
 
 

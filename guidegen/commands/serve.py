@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import html
 import logging
+import re
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -11,6 +13,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from ..errors import GuidegenError
+from ..i18n import forget_catalogs
 from .build import BuildOptions, build
 
 logger = logging.getLogger(__name__)
@@ -38,7 +41,11 @@ class Preview:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def rebuild(self) -> bool:
-        """Build into the preview folder; keep the previous pages if the build fails."""
+        """Build into the preview folder; keep the previous pages if the build fails.
+
+        A failed build's messages are kept for the pages (see error_banner); nothing a build
+        raises ends the preview, so the next save is built again.
+        """
         with self.lock:
             try:
                 build(
@@ -46,31 +53,71 @@ class Preview:
                 )
             except GuidegenError as exc:
                 self.last_error = exc.format_message()
+            except Exception as exc:  # a bug: say so in the page and the terminal, keep serving
+                self.last_error = f"guidegen: internal error: {type(exc).__name__}: {exc}"
+            else:
+                self.last_error = ""
+            finally:
+                forget_catalogs()
+                self.version += 1  # open pages reload, to show the new pages or the error
+            if self.last_error:
                 logger.error("%s", self.last_error)
-                return False
-            self.last_error = ""
-            self.version += 1
-            return True
+            return not self.last_error
+
+
+_LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+
+
+def error_banner(message: str) -> bytes:
+    """Return the banner a page shows while the last build failed (escaped, no markup passes)."""
+    return (
+        '<div role="alert" style="border:4px solid #a10000;background:#fde7e7;padding:1rem;'
+        'margin:0 0 1rem;font:1rem/1.4 monospace;white-space:pre-wrap">'
+        "<strong>The last build failed; these pages are from the build before it.</strong>\n"
+        + html.escape(message)
+        + "</div>"
+    ).encode("utf-8")
 
 
 class _Handler(SimpleHTTPRequestHandler):
     preview: Preview
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        if not self._local_host():
+            self._send(b"only localhost may ask this preview server", "text/plain", 421)
+            return
         if self.path == "/__version":
             self._send(str(self.preview.version).encode(), "text/plain")
             return
         path = Path(self.translate_path(self.path))
+        if "\x00" in str(path):  # a NUL byte: no file has it, and open() would raise
+            self._send(b"bad path", "text/plain", 400)
+            return
+        is_page = path.is_dir() or (path.suffix == ".html" and path.is_file())
         if path.is_dir():
             path = path / "index.html"
-        if path.suffix == ".html" and path.is_file():
-            body = path.read_bytes().replace(b"</body>", RELOAD_SCRIPT + b"</body>")
+        if is_page and path.is_file():
+            body = path.read_bytes()
+            if self.preview.last_error:
+                body = re.sub(
+                    rb"(<body[^>]*>)",
+                    lambda m: m.group(1) + error_banner(self.preview.last_error),
+                    body,
+                    count=1,
+                )
+            body = body.replace(b"</body>", RELOAD_SCRIPT + b"</body>")
             self._send(body, "text/html; charset=utf-8")
             return
         super().do_GET()
 
-    def _send(self, body: bytes, content_type: str) -> None:
-        self.send_response(200)
+    def _local_host(self) -> bool:
+        """Refuse requests addressed to other names (DNS rebinding): only localhost is served."""
+        host = (self.headers.get("Host") or "").strip().lower()
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        return name in _LOCAL_HOSTS
+
+    def _send(self, body: bytes, content_type: str, status: int = 200) -> None:
+        self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Cache-Control", "no-store")
         self.send_header("Content-Length", str(len(body)))
@@ -98,10 +145,10 @@ def watch(preview: Preview, stop: threading.Event) -> None:
         preview.project / "guidegen.yaml",
     ]
     folders = [str(f) for f in folders if f.exists()]
-    suffixes = (".yaml", ".yml", ".po", ".html", ".css")
+    suffixes = (".yaml", ".yml", ".po", ".html", ".css", ".txt")
     for changes in watch_files(*folders, stop_event=stop, debounce=300):
         if any(path.endswith(suffixes) for _, path in changes):
-            preview.rebuild()
+            preview.rebuild()  # never raises: a failed build shows in the page
 
 
 def serve(project: Path, port: int, with_pdf: bool) -> None:
