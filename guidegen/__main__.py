@@ -197,14 +197,41 @@ def i18n_status_command(project: Path, output_format: str) -> None:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
     for code, data in result["locales"].items():
-        click.echo(code)
-        for guide_id, counts in data["guides"].items():
+        click.echo(f"{code} (published from {data['publish_threshold']:.0%} translated)")
+        rows = [*data["guides"].items(), ("(shared.po)", data["shared"]), ("(ui.po)", data["ui"])]
+        for name, counts in rows:
             percent = 100 * counts["translated"] // counts["total"] if counts["total"] else 100
             click.echo(
-                f"  {guide_id:40} {percent:3d}%  translated {counts['translated']:3d}"
+                f"  {name:40} {percent:3d}%  translated {counts['translated']:3d}"
                 f"  outdated {counts['outdated']:3d}  missing {counts['missing']:3d}"
-                f"  of {counts['total']}"
+                f"  of {counts['total']:3d}  ({counts['words'] - counts['words_translated']} "
+                "source words to do)"
             )
+
+
+@i18n_group.command("glossary")
+@PROJECT
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["tbx", "csv"]),
+    default="tbx",
+    show_default=True,
+    help="TermBase eXchange (Weblate, most CAT tools) or CSV.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build/glossary"),
+    show_default=True,
+    help="Folder to write <locale>.tbx (or .csv) into.",
+)
+def i18n_glossary_command(project: Path, output_format: str, out: Path) -> None:
+    """Export each locale's glossary (the termbase) for Weblate's glossary or a CAT tool."""
+    from .commands.i18n import export_glossary
+
+    for path in export_glossary(project, out, output_format):
+        click.echo(f"wrote {path}")
 
 
 @cli.command("serve")

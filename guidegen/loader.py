@@ -201,6 +201,7 @@ def check_guides(project: Project, report: Report) -> None:
             _check_blanks(letter, report)
         _check_citations(guide, report)
         _check_passages(project, guide, report)
+        _check_day_units(project, guide, report)
 
 
 def _check_citations(guide, report: Report) -> None:
@@ -215,6 +216,33 @@ def _check_citations(guide, report: Report) -> None:
                     "put both pinpoints in one citation, e.g. 'Arts. 10 and 12'",
                 )
             seen.add(ref.id)
+
+
+_BARE_DAYS = re.compile(r"\b(\d+)\s+days?\b", re.IGNORECASE)
+
+
+def _check_day_units(project: Project, guide, report: Report) -> None:
+    """Warn where a passage says 'N days' but the guide's deadline data says which kind of day:
+    readers and translators must see 'calendar days' or 'working days' every time."""
+    from .passages import iter_passages
+
+    kinds: dict[int, set[str]] = {}
+    for step in guide.steps:
+        for deadline in step.deadlines:
+            if deadline.unit.endswith("-days"):
+                kinds.setdefault(deadline.amount, set()).add(deadline.unit.split("-")[0])
+    doc = project.docs.get(guide.id)
+    for passage in iter_passages(guide, guide.id):
+        for match in _BARE_DAYS.finditer(passage.text):
+            amount = int(match.group(1))
+            if amount in kinds:
+                where = doc.where(passage.path) if doc else guide.at
+                unit = " or ".join(f"'{amount} {kind} days'" for kind in sorted(kinds[amount]))
+                report.warning(
+                    where,
+                    f"{guide.id}: '{match.group(0)}' does not say which kind of days",
+                    f"the deadline data says {unit}: write that",
+                )
 
 
 def _check_passages(project: Project, guide, report: Report) -> None:

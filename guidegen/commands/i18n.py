@@ -193,3 +193,67 @@ def _ui_counts(catalog: PoFile | None, translated: int) -> dict[str, int]:
             len(m.id.split()) for m in messages if m.translated and not m.fuzzy
         ),
     }
+
+
+def export_glossary(project_dir: Path, out: Path, fmt: str = "tbx") -> list[Path]:
+    """Write each locale's glossary (content/glossary.yaml and its shared.po) for Weblate:
+    <out>/<locale>.tbx (TermBase eXchange) or <locale>.csv; return the files written."""
+    project, report = _load(project_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for locale in project.config.locales:
+        if locale.code == project.config.source_locale:
+            continue
+        rows = _glossary_rows(project, locale.code, report)
+        path = out / f"{locale.code}.{fmt}"
+        data = _tbx(rows, project.config.source_locale, locale.code) if fmt == "tbx" else _csv(rows)
+        write_atomic(path, data, out)
+        written.append(path)
+    return written
+
+
+def _glossary_rows(project: Project, code: str, report: Report) -> list[dict[str, str]]:
+    catalog = read_catalog(catalog_path(project.root, code, SHARED), report)
+    by_context = {m.context: m for m in catalog.messages} if catalog else {}
+    rows = []
+    for key, term in project.terms.items():
+        message = by_context.get(f"glossary|{key}.term")
+        shown = message.string if message and message.string and not message.fuzzy else ""
+        rows.append(
+            {
+                "id": key,
+                "source": term.term,
+                "target": shown,
+                "explanation": f"{term.original}: {term.definition}",
+            }
+        )
+    return rows
+
+
+def _tbx(rows: list[dict[str, str]], source: str, target: str) -> bytes:
+    import xml.etree.ElementTree as ET
+
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    root = ET.Element("martif", {"type": "TBX", xml_lang: source})
+    body = ET.SubElement(ET.SubElement(root, "text"), "body")
+    for row in rows:
+        entry = ET.SubElement(body, "termEntry", {"id": row["id"]})
+        ET.SubElement(entry, "descrip").text = row["explanation"]
+        for lang, text in ((source, row["source"]), (target, row["target"])):
+            if text:
+                term = ET.SubElement(ET.SubElement(entry, "langSet", {xml_lang: lang}), "tig")
+                ET.SubElement(term, "term").text = text
+    ET.indent(root)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
+
+
+def _csv(rows: list[dict[str, str]]) -> bytes:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["source", "target", "context", "developer_comments"])
+    for row in rows:
+        writer.writerow([row["source"], row["target"], row["id"], row["explanation"]])
+    return buffer.getvalue().encode("utf-8")
