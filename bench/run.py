@@ -1,10 +1,19 @@
-"""Benchmark guidegen on a synthetic corpus made from the bundled guides; prints one table.
+"""Benchmark guidegen on a synthetic corpus cloned from the bundled guides; one table per section.
 
 Usage:
-  .venv/bin/pip install -e '.[bench]'
-  .venv/bin/python bench/run.py [--guides 200] [--locales 5] [--jobs N] [--keep DIR]
+  .venv/bin/pip install -e '.[bench]'                      # MkDocs, for the comparison
+  .venv/bin/python bench/run.py                            # 200 guides x 5 locales = 1,000 docs
+  .venv/bin/python bench/run.py --guides 40 --pdf --check  # every section, quickly
+  .venv/bin/python bench/run.py --guides 2000 --skip mkdocs,floors,rebuilds,jobs  # 10,000 docs
+  more: --locales N, --jobs N, --identical, --json PATH, --keep DIR, --pdf-guides N
 
-All numbers come from one run on this machine; compare them as ratios (the machine is noisy).
+Sections: the corpus; guidegen and MkDocs on the same documents; the cold HTML build by stage,
+each stage beside its floor (the libraries it uses, alone, over the same inputs); the no-op and
+one-edit rebuilds; -j 1 against -j N; memory; and with --pdf, each PDF against a minimal-stylesheet
+floor and the PDF stage at -j 1 and -j N (on the bundled guides in their locales). Every build and
+every floor runs in a fresh process with this checkout's guidegen first on PYTHONPATH, so the
+numbers are those of whatever is checked out. All numbers come from one run on this machine;
+compare them as ratios (the machine is noisy).
 """
 
 from __future__ import annotations
@@ -12,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import re
 import shutil
 import statistics
@@ -19,302 +29,507 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-EXTRA_LOCALE = "zh-Hant"  # a fifth locale for the corpus: catalogs copied from zh-Hans
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path[:0] = [str(REPO), str(BENCH)]
+
+import mkdocs_site  # noqa: E402
+from corpus import EXTRA_LOCALE_COPIES, Corpus, bundled_counts, edit_one_passage, make_corpus  # noqa: E402
+from processes import SAMPLE_SECONDS, Run, run_python  # noqa: E402
+from report import Table, ratio, write_json  # noqa: E402
+
+SECTIONS = ("mkdocs", "floors", "rebuilds", "jobs")
+GUIDE_PAGE = re.compile(r"^[^/]+/[^/]+/index\.html$")
+# Which floors bound which stage of a cold HTML build (stages without one show a dash).
+STAGE_FLOORS = {
+    "load and validate": ("yaml", "po_guidegen"),
+    "plan": ("hash",),
+    "render HTML": ("markdown_guidegen", "jinja", "write"),
+}
+FLOOR_NAMES = {
+    "yaml": "PyYAML CSafeLoader over every guide and shared YAML file",
+    "po_guidegen": "guidegen.po.read_po over every catalog",
+    "po_polib": "polib.pofile over every catalog",
+    "po_babel": "Babel's read_po over every catalog",
+    "hash": "SHA-256 of every input file",
+    "markdown_guidegen": "guidegen.markup.render_markdown (cache cleared), each distinct passage",
+    "markdown_alone": "Python-Markdown alone, each distinct passage",
+    "nh3_alone": "nh3 (guidegen's sanitise) alone, each distinct passage",
+    "jinja": "Jinja2, a minimal template per page over the same passages",
+    "write": "write + fsync of guidegen's guide pages",
+}
 
 
-def make_corpus(target: Path, guides: int, locales: int) -> list[str]:
-    """Copy the project and clone its guides (and their catalogs) up to the requested count."""
-    shutil.copytree(REPO / "content", target / "content")
-    shutil.copytree(REPO / "templates", target / "templates")
-    config = (REPO / "guidegen.yaml").read_text()
-    config = re.sub(r"publish_threshold: [0-9.]+", "publish_threshold: 0.0", config)
-    codes = re.findall(r"- code: (\S+)", config)
-    if locales > len(codes):
-        config += (
-            f"  - code: {EXTRA_LOCALE}\n    name: 繁體中文\n    dir: ltr\n"
-            "    font: Noto Sans CJK SC\n    font_package: fonts-noto-cjk\n"
-        )
-        shutil.copytree(
-            target / "content/locales/zh-Hans", target / f"content/locales/{EXTRA_LOCALE}"
-        )
-        codes.append(EXTRA_LOCALE)
-    for code in codes[locales:]:
-        config = re.sub(rf"  - code: {re.escape(code)}\n(    .*\n)*", "", config)
-        shutil.rmtree(target / f"content/locales/{code}", ignore_errors=True)
-    (target / "guidegen.yaml").write_text(config)
-    originals = sorted(p.stem for p in (target / "content/guides").glob("*.yaml"))
-    for number in range(guides - len(originals)):
-        source = originals[number % len(originals)]
-        new_id = f"{source}-{number:04d}"
-        text = (target / f"content/guides/{source}.yaml").read_text()
-        text = text.replace(f"id: {source}", f"id: {new_id}", 1)
-        (target / f"content/guides/{new_id}.yaml").write_text(text)
-        for po in (target / "content/locales").glob(f"*/guides/{source}.po"):
-            po.with_name(f"{new_id}.po").write_text(
-                po.read_text().replace(f'msgctxt "{source}|', f'msgctxt "{new_id}|')
-            )
-    return codes[:locales]
+def parse_args() -> argparse.Namespace:
+    """Read the command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--guides", type=int, default=200, help="guides in the corpus")
+    parser.add_argument("--locales", type=int, default=5, help="locales (5th: zh-Hant)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="-j of the builds")
+    parser.add_argument("--identical", action="store_true", help="clone guides unchanged")
+    parser.add_argument("--check", action="store_true", help="run 'guidegen check' on the corpus")
+    parser.add_argument("--pdf", action="store_true", help="also benchmark the PDFs")
+    parser.add_argument("--pdf-guides", type=int, help="guides of the PDF corpus [bundled]")
+    parser.add_argument("--skip", default="", help=f"sections to skip: {','.join(SECTIONS)}")
+    parser.add_argument("--json", type=Path, help="write every number to this JSON file")
+    parser.add_argument("--keep", type=Path, help="keep the corpus and builds in this folder")
+    args = parser.parse_args()
+    args.skip = {s for s in args.skip.split(",") if s}
+    if args.skip - set(SECTIONS):
+        parser.error(f"--skip: unknown section(s) {', '.join(sorted(args.skip - set(SECTIONS)))}")
+    return args
 
 
-def run_build(project: Path, *extra: str) -> dict:
-    """Run one build in a fresh process; return wall time, its peak RSS and what it rendered."""
-    code = (
-        "import json, resource, sys, time\n"
-        "from pathlib import Path\n"
-        "from guidegen.commands.build import BuildOptions, build\n"
-        "start = time.perf_counter()\n"
-        f"options = BuildOptions(project=Path({str(project)!r}),"
-        f" out=Path({str(project / 'build')!r}),"
-        f" {', '.join(extra)})\n"
-        "result = build(options)\n"
-        "print(json.dumps({'seconds': time.perf_counter() - start, 'written': result.written,"
-        " 'stages': result.stages,"
-        " 'rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n"
+def build(project: Path, **options) -> Run:
+    """Build project into project/build in a fresh process through guidegen's Python API."""
+    return run_python(
+        [str(BENCH / "build_once.py"), str(project), str(project / "build"), json.dumps(options)]
     )
-    started = time.perf_counter()
-    env = {**os.environ, "PYTHONPATH": str(REPO)}  # measure this checkout's guidegen
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+
+
+def fresh_copy(corpus: Corpus, target: Path) -> Path:
+    """Copy the corpus without any build folder (a cold build starts from nothing)."""
+    shutil.copytree(corpus.root, target, ignore=shutil.ignore_patterns("build"))
+    return target
+
+
+def guide_pages(run: Run) -> int:
+    """Return how many guide pages (<locale>/<guide>/index.html) a build wrote."""
+    return sum(1 for path in run.data["written"] if GUIDE_PAGE.match(path))
+
+
+def corpus_table(corpus: Corpus, floors: dict | None, check: dict | None) -> Table:
+    """Describe the corpus: its size, how unique its passages are, what check says of it."""
+    table = Table("Corpus", [("measure", "text"), ("value", "text")])
+    kind = "unique (a token per guide)" if corpus.unique else "identical clones (--identical)"
+    table.add(
+        "documents",
+        f"{len(corpus.guides)} guides × {len(corpus.locales)} locales "
+        f"({', '.join(corpus.locales)}) = {corpus.documents:,}",
     )
-    data = json.loads(out.stdout.strip().splitlines()[-1])
-    data["wall"] = time.perf_counter() - started
-    return data
+    table.add("passages", kind)
+    table.add("generated in", f"{corpus.seconds:.1f} s")
+    if floors is not None:
+        shown = floors["passages_shown"]
+        table.add("passages shown (all pages)", f"{shown['items']:,}")
+        table.add("distinct passages shown", f"{shown['distinct']:,}")
+        table.add("passages shown by more than one guide", f"{shown['shared_between_guides']:,}")
+    if check is not None:
+        table.add("guidegen check", check["summary"])
+    return table
 
 
-def pdf_stage_floor(project: Path, jobs: int) -> tuple[float, float, int]:
-    """Render the same PDF HTML with bare WeasyPrint (one process per core) and with guidegen."""
-    from guidegen.cache import BuildCache
-    from guidegen.commands.build import Build, BuildOptions, load_and_validate, plan_build
-    from guidegen.localize import localize_site
-    from guidegen.pipeline import pdf_jobs
-    from guidegen.problems import Report
-    from guidegen.render import PageRenderer, make_environment
-    from guidegen.workers import render_all
-
-    state = Build(
-        BuildOptions(project=project, out=project / "floor"), Report(project), BuildCache()
+def run_check(corpus: Corpus) -> dict:
+    """Run `guidegen check` on the corpus in a fresh process; return its summary line."""
+    started = time.perf_counter()
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-m", "guidegen", "check", "--project", str(corpus.root)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
-    state.project = load_and_validate(state)
-    plan = plan_build(state)
-    env = make_environment(project)
-    jobs_list = []
-    for code, guides in plan.published.items():
-        site = localize_site(state.project, state.project.config.locale(code), state.report, guides)
-        renderer = PageRenderer(env, state.project.config, site, project, state.report)
-        variants = [i.variant for i in plan.outputs if i.kind == "pdf" and i.locale == code]
-        for guide_id in guides:
-            jobs_list += pdf_jobs(
-                renderer,
-                state.project,
-                site,
-                guide_id,
-                sorted(set(variants), key=lambda v: v.suffix),
-            )
-    started = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_import_weasyprint) as pool:
-        list(
-            pool.map(
-                _bare_render, [(j.html, j.base_dir.as_uri() + "/") for j in jobs_list], chunksize=1
-            )
-        )
-    bare = time.perf_counter() - started
-    started = time.perf_counter()
-    render_all(jobs_list, jobs, lambda job, output, error: None)
-    ours = time.perf_counter() - started
-    return bare, ours, len(jobs_list)
+    lines = (done.stdout + done.stderr).strip().splitlines()
+    summary = next((line for line in reversed(lines) if "error(s)" in line), lines[-1:])
+    return {
+        "summary": f"{summary} (exit {done.returncode}, {time.perf_counter() - started:.0f} s)",
+        "returncode": done.returncode,
+    }
 
 
-def _import_weasyprint() -> None:
-    import logging
-
-    import weasyprint  # noqa: F401
-
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-
-
-def _bare_render(args: tuple[str, str]) -> int:
-    from weasyprint import HTML
-
-    html, base = args
-    return len(HTML(string=html, base_url=base).write_pdf(pdf_tags=True))
-
-
-def mkdocs_pages_per_second(project: Path, folder: Path, pages: int) -> float:
-    """Build the same guides as Markdown pages with MkDocs; return pages per second."""
-    docs = folder / "mkdocs" / "docs"
-    docs.mkdir(parents=True)
-    import yaml
-
-    guides = sorted((project / "content/guides").glob("*.yaml"))
-    for number in range(pages):
-        guide = yaml.safe_load(guides[number % len(guides)].read_text())
-        parts = [f"# {guide['title']}", guide["summary"], "## Steps"]
-        for step in guide["steps"]:
-            parts += [f"### {step['title']}", step["body"], step.get("where", "")]
-            parts += [f"- [ ] {item}" for item in step.get("documents", [])]
-        parts += [
-            "## What happens next",
-            guide.get("what_next", ""),
-            "## If the answer is no",
-            guide.get("if_refused", ""),
-        ]
-        parts += [f"### {q['question']}\n\n{q['answer']}" for q in guide.get("faq", [])]
-        (docs / f"page-{number:05d}.md").write_text("\n\n".join(parts))
-    (folder / "mkdocs" / "mkdocs.yml").write_text("site_name: bench\nuse_directory_urls: true\n")
-    started = time.perf_counter()
-    subprocess.run(
+def mkdocs_section(corpus: Corpus, folder: Path, cold: Run, pages: int) -> tuple[Table, dict]:
+    """Build the same documents with MkDocs (default plugins, then none); compare pages/s."""
+    table = Table(
+        "guidegen and MkDocs on the same documents (cold, fresh process)",
         [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "build",
-            "-q",
-            "-f",  # noqa: S603
-            str(folder / "mkdocs" / "mkdocs.yml"),
+            ("build", "text"),
+            ("pages", "n"),
+            ("wall", "s"),
+            ("pages/s", "rate"),
+            ("guidegen ÷ this", "x"),
         ],
-        check=True,
+        notes=[
+            "wall: from starting the process to its exit (interpreter start and imports "
+            "included); build(): guidegen's build() call alone.",
+            "README target: guidegen ≥ 10× MkDocs.",
+        ],
     )
-    return pages / (time.perf_counter() - started)
+    ours = pages / cold.wall
+    table.add(f"guidegen, HTML only, -j {cold.data['jobs']}", pages, cold.wall, ours, 1.0)
+    table.add(
+        "guidegen build() alone", pages, cold.data["seconds"], pages / cold.data["seconds"], None
+    )
+    raw = {}
+    for name, plugins in (("MkDocs (default plugins: search)", None), ("MkDocs, no plugins", [])):
+        site = folder / ("mkdocs-search" if plugins is None else "mkdocs-bare")
+        count = mkdocs_site.write_project(corpus.root, site, plugins)
+        run = mkdocs_site.build(site)
+        table.add(name, count, run.wall, count / run.wall, ratio(ours, count / run.wall))
+        raw[name] = run
+    return table, raw
 
 
-def edit_one_passage(project: Path) -> None:
-    """Change one translated step title of one guide in one locale (zh-Hans)."""
-    po = project / "content/locales/zh-Hans/guides/legal-aid.po"
-    text = po.read_text()
-    step = re.search(r'msgctxt "legal-aid\|steps\.[a-z-]+\.title"\nmsgid ".*"\nmsgstr "(.*)"', text)
-    po.write_text(text.replace(f'msgstr "{step.group(1)}"', f'msgstr "{step.group(1)}（修订）"', 1))
-
-
-def markdown_pages_per_second(project: Path, pages: int) -> float:
-    """The floor: Python-Markdown and nh3 alone over the Markdown passages of the same pages."""
-    import markdown
-    import yaml
-
-    from guidegen.markup import sanitise
-
-    guides = sorted((project / "content/guides").glob("*.yaml"))
-    texts = []
-    for number in range(pages):
-        guide = yaml.safe_load(guides[number % len(guides)].read_text())
-        texts.append(
-            [guide["summary"], guide["audience"], guide.get("what_next", "")]
-            + [step["body"] for step in guide["steps"]]
-            + [item["answer"] for item in guide.get("faq", [])]
+def stage_tables(cold: Run, floors: dict | None) -> list[Table]:
+    """Put each stage of the cold HTML build beside its floor; list the floors themselves."""
+    stages = Table(
+        f"Cold HTML build by stage (-j {cold.data['jobs']}), beside each stage's floor",
+        [
+            ("stage", "text"),
+            ("guidegen", "s"),
+            ("floor", "text"),
+            ("floor time", "s"),
+            ("stage ÷ floor", "x"),
+        ],
+    )
+    for name, seconds in cold.data["stages"].items():
+        parts = STAGE_FLOORS.get(name, ()) if floors else ()
+        floor = sum(floors[p]["seconds"] for p in parts) if parts else None
+        stages.add(name, seconds, " + ".join(parts) or None, floor, ratio(seconds, floor))
+    stages.add("build() total", cold.data["seconds"], None, None, None)
+    stages.add("process wall (imports included)", cold.wall, None, None, None)
+    if floors is None:
+        return [stages]
+    detail = Table(
+        "Stage floors (one fresh process, same inputs)",
+        [("floor", "text"), ("what", "text"), ("items", "n"), ("time", "s"), ("per item", "ms")],
+    )
+    for key, what in FLOOR_NAMES.items():
+        row = floors[key]
+        detail.add(key, what, row["items"], row["seconds"], ratio(row["seconds"], row["items"]))
+    parsers = Table(
+        "PO parsing: guidegen's strict reader and the lenient ones",
+        [("parser", "text"), ("catalogs", "n"), ("time", "s"), ("guidegen ÷ this", "x")],
+    )
+    for key in ("po_guidegen", "po_polib", "po_babel"):
+        row = floors[key]
+        parsers.add(
+            FLOOR_NAMES[key],
+            row["items"],
+            row["seconds"],
+            ratio(floors["po_guidegen"]["seconds"], row["seconds"]),
         )
-    converter = markdown.Markdown()
-    started = time.perf_counter()
-    for page in texts:
-        for text in page:
-            converter.reset()
-            sanitise(converter.convert(text))
-    return pages / (time.perf_counter() - started)
+    return [stages, detail, parsers]
+
+
+def rebuild_section(project: Path, corpus: Corpus, cold: Run, jobs: int) -> tuple[Table, dict]:
+    """Rebuild with nothing changed, then after editing one zh-Hans msgstr of one guide."""
+    table = Table(
+        "Rebuilds after the cold HTML build",
+        [
+            ("build", "text"),
+            ("wall", "s"),
+            ("build()", "s"),
+            ("rendered", "n"),
+            ("% of cold", "%"),
+            ("what was rendered", "text"),
+        ],
+        notes=[
+            "README targets: no-op < 3 s at 1,000 documents and ≤ 5 % of a full build; "
+            "one edit renders exactly one guide × locale."
+        ],
+    )
+    noop = build(project, formats=["html"], jobs=jobs)
+    table.add(
+        "no-op",
+        noop.wall,
+        noop.data["seconds"],
+        len(noop.data["written"]),
+        100 * noop.wall / cold.wall,
+        ", ".join(noop.data["written"]) or "nothing",
+    )
+    runs = {"no-op rebuild": noop}
+    if EXTRA_LOCALE_COPIES in corpus.locales:
+        context = edit_one_passage(project, corpus.guides, EXTRA_LOCALE_COPIES)
+        edit = build(project, formats=["html"], jobs=jobs)
+        table.add(
+            f"one edited passage ({EXTRA_LOCALE_COPIES} msgstr of {context})",
+            edit.wall,
+            edit.data["seconds"],
+            len(edit.data["written"]),
+            100 * edit.wall / cold.wall,
+            ", ".join(edit.data["written"]) or "nothing",
+        )
+        runs["one-edit rebuild"] = edit
+    return table, runs
+
+
+def jobs_table(cold: Run, single: Run) -> Table:
+    """Compare the cold HTML build at -j 1 and at -j N."""
+    table = Table(
+        "Cold HTML build: -j 1 against -j N (fresh copies, fresh processes)",
+        [
+            ("build", "text"),
+            ("wall", "s"),
+            ("build()", "s"),
+            ("render HTML stage", "s"),
+            ("÷ -j 1 wall", "x"),
+        ],
+        notes=["-j sets the PDF worker processes; HTML pages render in the main process."],
+    )
+    for run in (single, cold):
+        table.add(
+            f"-j {run.data['jobs']}",
+            run.wall,
+            run.data["seconds"],
+            run.data["stages"].get("render HTML"),
+            ratio(run.wall, single.wall),
+        )
+    return table
+
+
+def memory_table(runs: dict[str, Run]) -> Table:
+    """Show the peak memory of each fresh process run, and of its process tree."""
+    table = Table(
+        "Peak memory (RSS) of each run",
+        [
+            ("run", "text"),
+            ("main process", "mb"),
+            ("largest child", "mb"),
+            ("all processes: sum of peaks", "mb"),
+            ("all processes at once", "mb"),
+            ("processes", "n"),
+        ],
+        notes=[
+            "main process: its ru_maxrss (sampled VmHWM for MkDocs); largest child: "
+            "RUSAGE_CHILDREN, which Linux gives as the largest child's peak, not a sum; "
+            f"sum of peaks and at once: /proc sampled every {SAMPLE_SECONDS:g} s "
+            "(VmHWM of every process summed; summed VmRSS at its highest).",
+            "README target: main process < 300 MB.",
+        ],
+    )
+    for name, run in runs.items():
+        main = run.data.get("rss_mb", run.root_hwm_mb)
+        table.add(
+            name,
+            main,
+            run.data.get("largest_child_rss_mb"),
+            run.tree_hwm_sum_mb,
+            run.tree_peak_mb,
+            run.processes,
+        )
+    return table
+
+
+def pdf_section(folder: Path, guides: int | None, jobs: int) -> tuple[list[Table], dict]:
+    """Benchmark the PDFs of the bundled guides (or `guides` clones) in the bundled locales."""
+    bundled_guides, bundled_locales = bundled_counts()
+    corpus = make_corpus(
+        folder / "pdf-project",
+        guides or bundled_guides,
+        bundled_locales,
+        unique=guides is not None and guides > bundled_guides,
+    )
+    runs = {
+        f"PDF build -j {n}": build(
+            fresh_copy(corpus, folder / f"pdf-j{n}"), formats=["pdf"], jobs=n
+        )
+        for n in sorted({1, jobs})
+    }
+    per_pdf = run_python([str(BENCH / "pdf_floor.py"), str(corpus.root)])
+    runs["PDF floors (one process)"] = per_pdf
+    tables = [
+        per_pdf_table(per_pdf.data["jobs"], per_pdf.data["css"]),
+        pdf_jobs_table(runs, jobs),
+        pdf_sizes_table(folder / f"pdf-j{jobs}" / "build" / "site"),
+    ]
+    return tables, runs
+
+
+def per_pdf_table(rows: list[dict], css: str) -> Table:
+    """Compare each PDF's render time with guidegen's stylesheets and with the minimal one."""
+    table = Table(
+        "Per PDF: guidegen's stylesheets against a minimal-stylesheet floor (same HTML, "
+        "one process, one after another)",
+        [
+            ("locale", "text"),
+            ("format", "text"),
+            ("PDFs", "n"),
+            ("guidegen", "s"),
+            ("floor, tagged", "s"),
+            ("floor, untagged", "s"),
+            ("÷ tagged floor", "x"),
+            ("÷ untagged floor", "x"),
+            ("pages: guidegen / floor", "text"),
+        ],
+        notes=[
+            "Mean seconds per PDF. guidegen: PdfJob.run() (tagged PDF/UA-1, /Lang per "
+            "element, letter sheets counted first in large print). Floors: the same HTML with "
+            "style.css and pdf.css replaced by `" + css.replace("\n", " ") + "` and fonts.css "
+            "kept, rendered by weasyprint.HTML(string=..., url_fetcher=...) directly: "
+            "write_pdf(pdf_variant='pdf/ua-1', pdf_tags=True), and write_pdf() untagged."
+        ],
+    )
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for row in rows:
+        groups.setdefault((row["locale"], row["format"]), []).append(row)
+    groups[("all", "all")] = rows
+    for (locale, fmt), group in groups.items():
+        mean = {
+            k: statistics.mean(r[k] for r in group)
+            for k in ("guidegen", "floor_tagged", "floor_plain")
+        }
+        pages = (
+            f"{sum(r['guidegen_pages'] for r in group)} / "
+            f"{sum(r['floor_tagged_pages'] for r in group)}"
+        )
+        table.add(
+            locale,
+            fmt,
+            len(group),
+            mean["guidegen"],
+            mean["floor_tagged"],
+            mean["floor_plain"],
+            ratio(mean["guidegen"], mean["floor_tagged"]),
+            ratio(mean["guidegen"], mean["floor_plain"]),
+            pages,
+        )
+    return table
+
+
+def pdf_jobs_table(runs: dict[str, Run], jobs: int) -> Table:
+    """Compare the PDF stage of a PDF-only build at -j 1 and -j N."""
+    table = Table(
+        "PDF build (formats pdf and large-pdf): -j 1 against -j N (fresh copies)",
+        [
+            ("build", "text"),
+            ("PDFs", "n"),
+            ("wall", "s"),
+            ("render HTML (prepare)", "s"),
+            ("render PDF stage", "s"),
+            ("s per PDF", "s"),
+            ("÷ -j 1 PDF stage", "x"),
+        ],
+    )
+    single = runs["PDF build -j 1"].data["stages"].get("render PDF")
+    for n in sorted({1, jobs}):
+        run = runs[f"PDF build -j {n}"]
+        stage = run.data["stages"].get("render PDF")
+        count = sum(1 for p in run.data["written"] if p.endswith(".pdf"))
+        table.add(
+            f"-j {n}",
+            count,
+            run.wall,
+            run.data["stages"].get("render HTML"),
+            stage,
+            ratio(stage, count),
+            ratio(stage, single),
+        )
+    return table
+
+
+def pdf_sizes_table(site: Path) -> Table:
+    """Show the median and largest PDF of each locale and format."""
+    table = Table(
+        "PDF sizes",
+        [
+            ("locale", "text"),
+            ("format", "text"),
+            ("PDFs", "n"),
+            ("median", "kb"),
+            ("largest", "kb"),
+        ],
+        notes=["README targets: en ≤ 300 KB, zh ≤ 700 KB (standard print)."],
+    )
+    sizes: dict[tuple[str, str], list[int]] = {}
+    for pdf in sorted(site.glob("*/*/*.pdf")):
+        fmt = "large-pdf" if pdf.name.endswith(".large.pdf") else "pdf"
+        sizes.setdefault((pdf.parts[-3], fmt), []).append(pdf.stat().st_size)
+    for (locale, fmt), values in sizes.items():
+        table.add(locale, fmt, len(values), statistics.median(values), max(values))
+    return table
+
+
+def _raw_run(run: Run) -> dict:
+    """Return a run's numbers for the JSON file (long lists of written files as their count)."""
+    data = dict(run.data)
+    if len(data.get("written", [])) > 20:
+        data["written"] = len(data["written"])
+    return {**run.__dict__, "data": data, "output": run.output[-2000:]}
+
+
+def meta(args: argparse.Namespace) -> dict:
+    """Return what the numbers were measured on: checkout, machine, library versions."""
+
+    def git(*command: str) -> str:
+        done = subprocess.run(["git", "-C", str(REPO), *command], capture_output=True, text=True)
+        return done.stdout.strip()
+
+    packages = ("weasyprint", "markdown", "nh3", "jinja2", "pyyaml", "polib", "babel", "mkdocs")
+    return {
+        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+        "date": time.strftime("%Y-%m-%d %H:%M:%S %z"),
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "changed_files": len(git("status", "--porcelain", "--untracked-files=no").splitlines()),
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "machine": platform.platform(),
+        "versions": {name: _version(name) for name in packages},
+        "args": {k: (sorted(v) if isinstance(v, set) else v) for k, v in vars(args).items()},
+    }
+
+
+def _version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return ""
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--guides", type=int, default=200)
-    parser.add_argument("--locales", type=int, default=5)
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--keep", type=Path, help="keep the corpus in this folder")
-    parser.add_argument(
-        "--format",
-        choices=["all", "html"],
-        default="all",
-        help="html skips the PDFs (for quick runs at large sizes)",
-    )
-    args = parser.parse_args()
+    """Make the corpus, run every section, print the tables, write the JSON."""
+    args = parse_args()
     os.environ.setdefault("GUIDEGEN_TODAY", "2026-11-25")
     folder = args.keep or Path(tempfile.mkdtemp(prefix="guidegen-bench-"))
-    project = folder / "project"
-    codes = make_corpus(project, args.guides, args.locales)
-    with_pdf = args.format == "all"
-    options = (f"jobs={args.jobs}", f"formats={args.format!r}")
-    rows = [
-        (
-            "corpus",
-            f"{args.guides} guides x {len(codes)} locales = "
-            f"{args.guides * len(codes)} documents, formats {args.format}, -j {args.jobs}",
-        )
-    ]
-
-    full = run_build(project, *options)
-    rows.append(
-        (
-            "full build",
-            f"{full['wall']:.1f} s wall ({len(full['written'])} files), "
-            f"main-process peak RSS {full['rss_mb']:.0f} MB (target < 300 MB)",
-        )
+    folder.mkdir(parents=True, exist_ok=True)
+    info = meta(args)
+    print(
+        f"guidegen benchmark: {info['command']} (commit {info['commit']}, {info['date']})",
+        file=sys.stderr,
     )
-    noop = run_build(project, *options)
-    rows.append(
-        (
-            "no-op rebuild",
-            f"{noop['wall']:.2f} s, rendered {len(noop['written'])}, "
-            f"{100 * noop['wall'] / full['wall']:.1f}% of full "
-            "(target < 3 s at 1,000 documents, <= 5%)",
+    corpus = make_corpus(folder / "project", args.guides, args.locales, not args.identical)
+    check = run_check(corpus) if args.check else None
+    tables, runs, raw = [], {}, {"corpus": corpus.__dict__ | {"root": str(corpus.root)}}
+    project = fresh_copy(corpus, folder / f"html-j{args.jobs}")
+    cold = runs[f"cold HTML -j {args.jobs}"] = build(project, formats=["html"], jobs=args.jobs)
+    cold.data["jobs"] = args.jobs
+    pages = guide_pages(cold)
+    later: list[Table] = []
+    if "rebuilds" not in args.skip:
+        table, rebuilds = rebuild_section(project, corpus, cold, args.jobs)
+        later.append(table)
+        runs.update(rebuilds)
+    if "jobs" not in args.skip and args.jobs != 1:
+        single = runs["cold HTML -j 1"] = build(
+            fresh_copy(corpus, folder / "html-j1"), formats=["html"], jobs=1
         )
-    )
-    edit_one_passage(project)
-    edit = run_build(project, *options)
-    rows.append(
-        (
-            "one-edit rebuild",
-            f"{edit['wall']:.2f} s, rendered {len(edit['written'])}: " + ", ".join(edit["written"]),
-        )
-    )
-
-    html_only = folder / "html-only"
-    shutil.copytree(project, html_only, ignore=shutil.ignore_patterns("build", "floor"))
-    html = run_build(html_only, "formats='html'", "jobs=1")
-    pages = [p for p in html["written"] if p.endswith("/index.html") and p.count("/") == 2]
-    ours = len(pages) / html["seconds"]
-    render_rate = len(pages) / html["stages"]["render HTML"]
-    mkdocs = mkdocs_pages_per_second(project, folder, len(pages))
-    floor = markdown_pages_per_second(project, len(pages))
-    rows.append(
-        (
-            "HTML pages per second",
-            f"guidegen {ours:.0f} (cold build, one process), "
-            f"MkDocs {mkdocs:.0f}: {ours / mkdocs:.1f}x (target >= 10x); "
-            f"Markdown+nh3 alone {floor:.0f}; "
-            f"guidegen's render stage alone {render_rate:.0f} ({render_rate / mkdocs:.1f}x MkDocs)",
-        )
-    )
-    rows.append(
-        (
-            "cold HTML build by stage",
-            ", ".join(f"{name} {seconds:.1f} s" for name, seconds in html["stages"].items()),
-        )
-    )
-    if with_pdf:
-        bare, ours_pdf, pdf_count = pdf_stage_floor(project, args.jobs)
-        rows.append(
-            (
-                "PDF stage: bare WeasyPrint / guidegen",
-                f"{bare:.1f} s / {ours_pdf:.1f} s for {pdf_count} PDFs, ratio "
-                f"{ours_pdf / bare:.2f} (target <= 1.10)",
-            )
-        )
-        for code in ("en", "zh-Hans"):
-            sizes = [
-                p.stat().st_size / 1024
-                for p in (project / "build/site" / code).glob(f"*/*.{code}.pdf")
-            ]
-            if sizes:
-                rows.append(
-                    (
-                        f"PDF size {code}",
-                        f"median {statistics.median(sizes):.0f} KB, "
-                        f"max {max(sizes):.0f} KB over {len(sizes)} guides",
-                    )
-                )
-    width = max(len(name) for name, _ in rows)
-    print("\n".join(f"{name:<{width}}  {value}" for name, value in rows))
+        single.data["jobs"] = 1
+        later.append(jobs_table(cold, single))
+    floors = None
+    if "floors" not in args.skip:
+        site = project / "build" / "site"
+        floors_run = run_python([str(BENCH / "floors.py"), str(corpus.root), str(site)])
+        floors = raw["floors"] = floors_run.data
+        runs["stage floors (one process)"] = floors_run
+    tables.append(corpus_table(corpus, floors, check))
+    if "mkdocs" not in args.skip:
+        table, mkdocs_runs = mkdocs_section(corpus, folder, cold, pages)
+        tables.append(table)
+        runs.update(mkdocs_runs)
+    tables += stage_tables(cold, floors)
+    tables += later
+    if args.pdf:
+        pdf_tables, pdf_runs = pdf_section(folder, args.pdf_guides, args.jobs)
+        tables += pdf_tables
+        runs.update(pdf_runs)
+    tables.append(memory_table(runs))
+    raw["runs"] = {name: _raw_run(run) for name, run in runs.items()}
+    print("\n".join(table.markdown() for table in tables))
+    if args.json:
+        write_json(args.json, info, tables, raw)
     if not args.keep:
         shutil.rmtree(folder, ignore_errors=True)
 

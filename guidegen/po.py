@@ -82,6 +82,7 @@ class PoFile:
 
     header: dict[str, str] = field(default_factory=dict)
     header_comment: list[str] = field(default_factory=list)  # the '# ...' lines above it
+    header_text: str = ""  # the header entry's msgstr as written
     messages: list[Message] = field(default_factory=list)
     obsolete: list[Message] = field(default_factory=list)
     header_line: int = 0
@@ -137,9 +138,25 @@ def parse_po(text: str, name: str, report: Report) -> PoFile | None:
     return result
 
 
+def _lines(text: str):
+    """Yield (number, line); a backslash at the end of a line joins the next one, as in msgfmt."""
+    pending, start = "", 0
+    lines = text.split("\n")
+    for number, raw in enumerate(lines, 1):
+        if not pending:
+            start = number
+        if raw.endswith("\\") and number < len(lines):  # a newline follows: they join
+            pending += raw[:-1]
+            continue
+        yield start, pending + raw
+        pending = ""
+    if pending:
+        yield start, pending
+
+
 def _tokens(text: str, errors: list[_Fatal]) -> list[_Token]:
     tokens: list[_Token] = []
-    for number, raw in enumerate(text.split("\n"), 1):
+    for number, raw in _lines(text):
         line = raw.rstrip("\r")
         stripped = line.lstrip(" \t\f")
         if not stripped:
@@ -184,7 +201,16 @@ def _lex(
             position += 1
             continue
         column = offset + position + 1
-        if char == "#":  # a comment after the tokens: the rest of the line
+        if char == "#":  # msgfmt reads '#~' and '#|' anywhere; other '#' start a comment
+            marker = text[position + 1 : position + 2]
+            if marker in ("~", "|"):
+                obsolete, previous = obsolete or marker == "~", previous or marker == "|"
+                position += 2
+                continue
+            if previous:  # a comment inside a '#|' line
+                errors.append(_Fatal(number, column, "syntax error"))
+                return
+            tokens.append(_Token("comment", text[position:], number, column, None, obsolete))
             return
         if char == '"':
             end = position + 1
@@ -207,6 +233,9 @@ def _lex(
             errors.append(_Fatal(number, 0, f'keyword "{found}" unknown'))
             return
         index = int(match.group(2)) if match.group(2) is not None else None
+        if index is not None and match.group(1) != "msgstr":
+            errors.append(_Fatal(number, column, "syntax error"))  # only msgstr has an index
+            return
         tokens.append(_Token("keyword", match.group(1), number, column, index, obsolete, previous))
         position = match.end()
 
@@ -250,6 +279,7 @@ class _Parser:
         self._reset()
 
     def _reset(self) -> None:
+        self.waiting: _Token | None = None  # a keyword still waiting for its first string
         self.comments: list[str] = []
         self.previous: dict[str, str] = {}
         self.entry: dict = {}
@@ -263,7 +293,9 @@ class _Parser:
             except _Fatal as error:
                 self.errors.append(error)
                 self._reset()
-        if self.entry or self.previous:
+        if self.waiting is not None:
+            self.errors.append(_Fatal(self.waiting.line, self.waiting.column, "syntax error"))
+        elif self.entry or self.previous:
             try:
                 self._finish(self.tokens[-1].line if self.tokens else 1)
             except _Fatal as error:
@@ -271,7 +303,13 @@ class _Parser:
         return self.result
 
     def _feed(self, token: _Token) -> None:
+        if self.waiting is not None and token.kind != "string":
+            self.waiting = None
+            raise _Fatal(token.line, token.column, "syntax error")
         if token.kind == "comment":
+            self.previous.pop("current", None)  # a comment ends a previous (#|) string
+            if self.previous and not self.entry:  # comments go before the '#|' lines
+                raise _Fatal(token.line, token.column, "syntax error")
             if "msgstr" in self.entry or "msgstr[]" in self.entry:
                 self._finish(token.line)
             elif self.entry:
@@ -284,9 +322,14 @@ class _Parser:
         if token.kind == "string":
             if self.current is None:
                 raise _Fatal(token.line, token.column, "syntax error")
+            if token.obsolete != self.obsolete:
+                raise _Fatal(token.line, 0, "inconsistent use of #~")
+            self.waiting = None
             self._append(token.value)
             return
         self._keyword(token)
+        if self.current is not None:
+            self.waiting = token
 
     def _feed_previous(self, token: _Token) -> None:
         if token.kind == "string":
@@ -299,10 +342,17 @@ class _Parser:
             self._finish(token.line)
         if token.value not in ("msgctxt", "msgid", "msgid_plural") or token.index is not None:
             raise _Fatal(token.line, token.column, "syntax error")
+        order = ("msgctxt", "msgid", "msgid_plural")
+        later = order[order.index(token.value) :]
+        if any(word in self.previous for word in later):  # twice, or out of order
+            raise _Fatal(token.line, token.column, "syntax error")
+        if token.value == "msgid_plural" and "msgid" not in self.previous:
+            raise _Fatal(token.line, token.column, "syntax error")
         self.previous["current"] = token.value
-        self.previous.setdefault(token.value, "")
+        self.previous[token.value] = ""
 
     def _keyword(self, token: _Token) -> None:
+        self.previous.pop("current", None)  # '#|' strings may not follow the entry's keywords
         word, entry = token.value, self.entry
         has_msgstr = "msgstr" in entry or "msgstr[]" in entry
         if word in ("msgctxt", "domain") or (word == "msgid" and has_msgstr):
@@ -314,6 +364,10 @@ class _Parser:
             if word == "domain":
                 self.current = None
                 return
+        if entry and token.obsolete != self.obsolete:
+            raise _Fatal(token.line, 0, "inconsistent use of #~")
+        if not entry:
+            self.obsolete = token.obsolete
         if word == "msgid":
             if "msgid" in entry:
                 raise _Fatal(token.line, 0, "missing 'msgstr' section")
@@ -327,7 +381,6 @@ class _Parser:
         elif word == "msgstr":
             self._plural_form(token)
             return
-        self.obsolete = token.obsolete
         entry[word] = ""
         self.current = word
 
@@ -393,6 +446,7 @@ class _Parser:
             self.result.header_line = message.line
             self.result.header_comment = message.translator_comments
             self.result.header = _parse_header(message.string)
+            self.result.header_text = message.string
             return
         (self.result.obsolete if message.obsolete else self.result.messages).append(message)
 
@@ -418,26 +472,71 @@ def _parse_header(text: str) -> dict[str, str]:
     return header
 
 
+def _plural_header(result: PoFile, errors: list[_Fatal]) -> int | None:
+    """msgfmt's reading of the plural rule: 'nplurals=' and 'plural=' anywhere in the header."""
+    text, line = result.header_text, result.header_line or 1
+    plurals = any(m.plural_id is not None and m.translated for m in result.messages)
+    count_at, rule_at = text.find("nplurals="), text.find("plural=")
+    if count_at == -1 or rule_at == -1:
+        if plurals:
+            errors.append(
+                _Fatal(
+                    line,
+                    0,
+                    "message catalog has plural form translations, but lacks a header entry "
+                    'with "Plural-Forms: nplurals=INTEGER; plural=EXPRESSION;"',
+                )
+            )
+        return None
+    count = re.match(r"\s*(\d+)", text[count_at + len("nplurals=") :])
+    if count is None:
+        if plurals:
+            errors.append(_Fatal(line, 0, 'header entry lacks a "nplurals=INTEGER" attribute'))
+        return None
+    expression = re.match(r"[^;\n]*", text[rule_at + len("plural=") :]).group(0)
+    try:
+        import gettext
+
+        rule = gettext.c2py(expression)
+        largest = max(rule(n) for n in range(1000))
+    except (ValueError, RecursionError, ZeroDivisionError, OverflowError):
+        errors.append(_Fatal(line, 0, "invalid plural expression"))
+        return None
+    nplurals = int(count.group(1))
+    if largest >= nplurals:
+        errors.append(
+            _Fatal(
+                line,
+                0,
+                f"nplurals = {nplurals} but plural expression can produce values as large as "
+                f"{largest}",
+            )
+        )
+    return nplurals
+
+
 def _check_semantics(result: PoFile, errors: list[_Fatal]) -> None:
     """The checks msgfmt makes after parsing: newlines, plural counts, Python formats."""
-    nplurals = result.nplurals()
+    nplurals = _plural_header(result, errors)
     for message in result.messages:
+        if message.plural_id is not None and not message.fuzzy:
+            for end, name in ((0, "begin"), (-1, "end")):
+                ids = (message.id, message.plural_id)
+                if all(ids) and (ids[0][end] == "\n") != (ids[1][end] == "\n"):
+                    errors.append(
+                        _Fatal(
+                            message.line,
+                            0,
+                            f"'msgid' and 'msgid_plural' entries do not both {name} with '\\n'",
+                        )
+                    )
         if message.fuzzy or not message.translated:
             continue  # msgfmt does not check fuzzy or untranslated entries
         pairs = [(message.id, message.string)]
         if message.plural_id is not None:
             pairs = [(message.id, message.plural_strings[0])]
             pairs += [(message.plural_id, s) for s in message.plural_strings[1:]]
-            if nplurals is None:
-                errors.append(
-                    _Fatal(
-                        result.header_line or message.line,
-                        0,
-                        "message catalog has plural form translations, but lacks a header entry "
-                        'with "Plural-Forms: nplurals=INTEGER; plural=EXPRESSION;"',
-                    )
-                )
-            elif len(message.plural_strings) != nplurals:
+            if nplurals is not None and len(message.plural_strings) != nplurals:
                 errors.append(
                     _Fatal(
                         result.header_line,
@@ -456,10 +555,14 @@ def _check_semantics(result: PoFile, errors: list[_Fatal]) -> None:
                             f"'msgid' and 'msgstr' entries do not both {name} with '\\n'",
                         )
                     )
-            if "python-format" in message.flags:
-                problem = python_format_problem(source, target)
-                if problem:
-                    errors.append(_Fatal(message.line, 0, problem))
+        # msgfmt checks each plural form's format against msgid_plural
+        formats = (
+            [(message.plural_id, s) for s in message.plural_strings] if message.plural_id else pairs
+        )
+        for source, target in formats if "python-format" in message.flags else []:
+            problem = python_format_problem(source, target)
+            if problem:
+                errors.append(_Fatal(message.line, 0, problem))
 
 
 _DIRECTIVE = re.compile(
@@ -474,7 +577,10 @@ def python_format_directives(text: str) -> tuple[list[tuple[str, str]] | None, s
     found: list[tuple[str, str]] = []
     for match in _DIRECTIVE.finditer(text):
         conversion = match.group("conversion")
-        if conversion == "%" and match.group(0) == "%%":
+        if conversion == "%" and not match.group("name"):
+            continue  # '%%' (with or without flags) is a percent sign
+        if conversion == "%":
+            found.append((match.group("name"), "%"))
             continue
         if not conversion or conversion not in "diouxXeEfFgGcrsa":
             shown = conversion or "end of string"
@@ -483,6 +589,8 @@ def python_format_directives(text: str) -> tuple[list[tuple[str, str]] | None, s
                 f"'{shown}' after '%' is not a valid conversion (write %% for a percent sign)",
             )
         found.append((match.group("name") or "", conversion))
+    if len({bool(name) for name, _ in found}) > 1:
+        return None, "named and unnamed %-directives are mixed"
     return found, ""
 
 
@@ -513,7 +621,7 @@ def python_format_problem(source: str, target: str) -> str:
 
 
 def _kind(conversion: str) -> str:
-    return "number" if conversion in "diouxXeEfFgG" else conversion
+    return "number" if conversion in "diouxXeEfFgG" and conversion != "%" else conversion
 
 
 def _check_header(result: PoFile, name: str, report: Report) -> None:
@@ -530,7 +638,7 @@ def _check_header(result: PoFile, name: str, report: Report) -> None:
     content_type = result.header.get("Content-Type", "")
     charset = re.search(r"charset=([^\s;]+)", content_type)
     if content_type and (charset is None or charset.group(1).lower().replace("_", "-") != "utf-8"):
-        report.error(
+        report.warning(
             where,
             f"PO file must be UTF-8, its header says '{content_type}'",
             'set "Content-Type: text/plain; charset=UTF-8" and save it as UTF-8',

@@ -156,3 +156,200 @@ def test_guide_below_threshold_is_listed_not_built(tmp_project):
         'href="../en/leave-list/index.html" lang="en" hreflang="en" dir="ltr">Leaving the list</a>'
         in index
     )
+
+
+# --- Catalogs that the tools translators use accept, after any sequence of edits and updates ---
+
+LONG = (
+    "Write to the court. It must act within 3 working days.\n"
+    '      Say which event ended your listing, and attach a "copy" of every receipt \\ slip\n'
+    "      you have: the court needs proof, and it keeps the originals only if you ask it to.\n"
+)
+
+
+def _update(root) -> str:
+    result = CliRunner().invoke(cli, ["i18n", "update", "--project", str(root)])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _tools_accept(path) -> None:
+    """GNU msgfmt, polib and translate-toolkit (Weblate's parser) all read the catalog."""
+    import shutil
+    import subprocess
+
+    import polib
+    from translate.storage import po as ttk_po
+
+    msgfmt = subprocess.run(
+        [shutil.which("msgfmt"), "--check", "-o", "/dev/null", str(path)],
+        capture_output=True,
+        text=True,
+    )
+    assert msgfmt.returncode == 0 and msgfmt.stderr == "", msgfmt.stderr
+    assert len(polib.pofile(str(path))) > 0
+    assert len(ttk_po.pofile.parsefile(str(path)).units) > 1
+
+
+def _edit(root, old, new):
+    guide = root / "content/guides/leave-list.yaml"
+    text = guide.read_text()
+    assert old in text
+    guide.write_text(text.replace(old, new))
+
+
+def test_long_multiline_edit_keeps_the_whole_previous_source_for_every_tool(tmp_project):
+    import polib
+
+    root = tmp_project()
+    _edit(root, "      Write to the court. It must act within 3 working days.\n", "      " + LONG)
+    _edit(root, 'title: "Ask the court"', 'title: "Ask the court in writing"')
+    _update(root)
+    po = root / PO
+    _tools_accept(po)
+    entries = {e.msgctxt: e for e in polib.pofile(str(po))}
+    body = entries["leave-list|steps.ask.body"]
+    assert body.fuzzy and body.msgstr.startswith("给法院写信。")
+    assert body.previous_msgid == (
+        "Write to the court. It must act within 3 working days.\n\n- bring proof\n- keep a copy"
+    )
+    assert entries["leave-list|steps.ask.title"].previous_msgid == "Ask the court"
+
+    # a second update with no source change rewrites nothing, byte for byte
+    snapshot = {p: p.read_bytes() for p in (root / "content/locales").rglob("*.po*")}
+    assert _update(root) == ""
+    assert snapshot == {p: p.read_bytes() for p in (root / "content/locales").rglob("*.po*")}
+
+    # another change keeps the source the translation was made from, not the one in between
+    _edit(root, "the court needs proof", "the court needs your proof")
+    _update(root)
+    _tools_accept(po)
+    body = next(e for e in polib.pofile(str(po)) if e.msgctxt == "leave-list|steps.ask.body")
+    assert body.previous_msgid.startswith("Write to the court. It must act within 3 working days.")
+    assert "bring proof" in body.previous_msgid and "Say which event" not in body.previous_msgid
+
+
+def test_update_rewrites_only_the_catalogs_whose_entries_changed(tmp_project):
+    root = tmp_project()
+    _update(root)
+    _edit(root, 'title: "Ask the court"', 'title: "Ask the court now"')
+    written = _update(root).split()
+    assert sorted(w for w in written if w != "updated") == [
+        "content/locales/templates/guides/leave-list.pot",
+        "content/locales/zh-Hans/guides/leave-list.po",
+    ]
+
+
+def test_headers_do_not_change_with_the_library_version(tmp_project, monkeypatch):
+    import babel
+    import polib
+
+    root = tmp_project()
+    _update(root)
+    snapshot = {p: p.read_bytes() for p in (root / "content/locales").rglob("*.po*")}
+    monkeypatch.setattr(babel, "__version__", "99.0")
+    monkeypatch.setattr(polib, "__version__", "99.0")
+    assert _update(root) == ""
+    assert snapshot == {p: p.read_bytes() for p in (root / "content/locales").rglob("*.po*")}
+    assert all(b"Generated-By" not in data for data in snapshot.values())
+
+
+def test_rewrapping_a_paragraph_changes_nothing_but_a_new_word_does(tmp_project):
+    import polib
+
+    def entries(root):
+        return {
+            (e.msgctxt, e.msgid, e.msgstr, tuple(e.flags), e.previous_msgid)
+            for e in polib.pofile(str(root / PO))
+        }
+
+    root = tmp_project()
+    _update(root)
+    before = entries(root)
+    _edit(root, "Write to the court. It must act", "Write to the court.\n      It must act")
+    _update(root)  # only `#:` line numbers below the edit move
+    assert entries(root) == before
+    _edit(root, "Write to the court.\n      It must act", "Write to the court.\n      It shall act")
+    assert "leave-list.po" in _update(root)
+    assert _status(root)["locales"]["zh-Hans"]["guides"]["leave-list"]["outdated"] == 2
+
+
+def test_every_catalog_has_a_current_template_with_notes_and_references(tmp_project):
+    import polib
+
+    root = tmp_project()
+    _update(root)
+    for owner in ("guides/leave-list", "shared", "ui"):
+        template = root / f"content/locales/templates/{owner}.pot"
+        catalog = root / f"content/locales/zh-Hans/{owner}.po"
+        pot_ids = {(e.msgctxt, e.msgid) for e in polib.pofile(str(template))}
+        po_ids = {(e.msgctxt, e.msgid) for e in polib.pofile(str(catalog)) if not e.obsolete}
+        assert pot_ids == po_ids and pot_ids, owner
+    entries = {e.msgctxt: e for e in polib.pofile(str(root / PO))}
+    title = entries["leave-list|steps.ask.title"]
+    assert title.occurrences == [("content/guides/leave-list.yaml", "11")]
+    assert title.comment == "Step 1 (ask): the step's heading, printed after “Step N:”."
+    letter = entries["leave-list|letters.request.body"]
+    assert "{court} = name of the court" in letter.comment and "python-brace-format" in letter.flags
+    ui = {e.msgid: e for e in polib.pofile(str(root / "content/locales/zh-Hans/ui.po"))}
+    assert (
+        "%(what)s is what must happen"
+        in ui["%(what)s: %(duration)s, counted from %(start)s. Who acts: %(who)s."].comment
+    )
+
+
+def test_check_refuses_what_msgfmt_refuses_at_its_line(tmp_project):
+    root = tmp_project()
+    po = root / PO
+    po.write_text(po.read_text().replace('msgstr "退出名单"', 'msgstr "退出名单\\n"'))
+    result = CliRunner().invoke(cli, ["check", "--project", str(root)])
+    assert result.exit_code == 1
+    assert (
+        f"{PO}:20:1: error: malformed PO file: 'msgid' and 'msgstr' entries do not both end "
+        "with '\\n'" in result.output
+    )
+    build = CliRunner().invoke(cli, ["build", "--project", str(root), "--format", "html"])
+    assert build.exit_code == 1 and f"{PO}:20:1: error: malformed PO file" in build.output
+
+
+def test_untranslated_interface_strings_are_marked_and_noticed(tmp_project):
+    root = tmp_project()
+    ui = root / "content/locales/zh-Hans/ui.po"
+    ui.write_text(ui.read_text().replace('msgstr "指南"', 'msgstr ""'))
+    result = CliRunner().invoke(cli, ["build", "--project", str(root), "--format", "html"])
+    assert result.exit_code == 0, result.output
+    page = (root / "build/site/zh-Hans/index.html").read_text()
+    assert '<h2><span class="ui-fallback" lang="en" dir="ltr">Guides</span></h2>' in page
+    assert '<p class="ui-note" role="note">本页有些标签还没有翻译，以English显示。</p>' in page
+    status = _status(root)["locales"]["zh-Hans"]
+    assert status["ui"]["missing"] == 1 and status["shared"]["total"] > 0
+
+
+def test_glossary_terms_must_be_used_in_translations(tmp_project):
+    root = tmp_project()
+    _edit(
+        root,
+        'audience: "People on the list who have paid."',
+        'audience: "People on the court list."',
+    )
+    _update(root)
+    po = root / PO
+    text = po.read_text().replace('#, fuzzy\n#| msgid "People on the list who have paid."\n', "")
+    po.write_text(text.replace('msgstr "已经付款、仍在名单上的人。"', 'msgstr "名单上的人。"'))
+    result = CliRunner().invoke(cli, ["check", "--project", str(root), "--strict"])
+    assert result.exit_code == 1
+    assert "translation does not use the glossary's translation of 'court list': '法院名单'" in (
+        result.output
+    )
+
+
+def test_glossary_export_opens_in_translate_toolkit(tmp_project, tmp_path):
+    from translate.storage import tbx
+
+    root = tmp_project()
+    result = CliRunner().invoke(
+        cli, ["i18n", "glossary", "--project", str(root), "--out", str(tmp_path / "g")]
+    )
+    assert result.exit_code == 0, result.output
+    units = tbx.tbxfile.parsefile(str(tmp_path / "g/zh-Hans.tbx")).units
+    assert [(u.source, u.target) for u in units] == [("court list", "法院名单")]

@@ -1,0 +1,133 @@
+"""Time each PDF as guidegen renders it, and the same HTML with a minimal stylesheet (the floor).
+
+Usage: python bench/pdf_floor.py PROJECT
+
+guidegen's jobs come from the PDF formats' `prepare` (the HTML of guide_pdf.html with its
+stylesheets), as a build makes them; `PdfJob.run()` renders one as a build does. The floor renders
+the same HTML with WeasyPrint directly, the theme's stylesheets (style.css, pdf.css) swapped for
+one that has only the page margins and font sizes of pdf.css; the font rules (fonts.css) stay.
+It is rendered twice: tagged PDF/UA-1 as guidegen writes it, and as a plain untagged PDF. One job
+after another in this one process, after a warm-up render; prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+_STYLESHEET_LINK = re.compile(r'<link rel="stylesheet" href="file:[^"]*/(?:style|pdf)\.css">\n?')
+
+
+def prepare_jobs(root: Path) -> list:
+    """Return the PDF jobs of every guide and locale, prepared as a build prepares them."""
+    from guidegen.cache import BuildCache
+    from guidegen.commands.build import (
+        Build,
+        BuildOptions,
+        load_and_validate,
+        outdated_outputs,
+        plan_build,
+        render_pages,
+        resolve_translations,
+    )
+    from guidegen.formats import select
+    from guidegen.problems import Report
+    from guidegen.progress import Progress
+
+    with tempfile.TemporaryDirectory() as scratch:
+        options = BuildOptions(project=root, out=Path(scratch) / "out", formats=("pdf",))
+        state = Build(options, Report(root.resolve()), BuildCache(), select(options.formats))
+        state.project = load_and_validate(state)
+        plan = plan_build(state)
+        todo = outdated_outputs(state, plan)
+        sites = resolve_translations(state, plan, todo)
+        heavy = render_pages(state, plan, sites, todo, Progress(enabled=False))
+    return [job for job, _ in heavy]
+
+
+def minimal_css(root: Path) -> str:
+    """Return the floor's stylesheet: pdf.css's page margins and font sizes, nothing else."""
+    from guidegen.pipeline import find_template_file
+
+    css = find_template_file(root, "pdf.css").read_text()
+    margin = re.search(r"@page\s*\{[^}]*?margin:\s*([^;]+);", css)
+    sizes = re.findall(r"^html(?:\.[\w-]+)?\s*\{\s*font-size:[^}]*\}", css, re.MULTILINE)
+    rules = [f"@page {{ margin: {margin.group(1) if margin else '20mm'}; }}", *sizes]
+    return "\n".join(rules)
+
+
+def floor_html(job, css: str) -> str:
+    """Return the job's HTML with the theme's stylesheets replaced by the minimal one."""
+    html = _STYLESHEET_LINK.sub("", job.html)
+    return html.replace("</head>", f"<style>\n{css}\n</style>\n</head>", 1)
+
+
+def render_floor(job, html: str, tagged: bool) -> bytes:
+    """Render the floor HTML with WeasyPrint alone (tagged PDF/UA-1, or a plain PDF)."""
+    from weasyprint import HTML
+
+    from guidegen.pdf import make_fetcher
+
+    document = HTML(
+        string=html,
+        base_url=job.base_dir.as_uri() + "/",
+        url_fetcher=make_fetcher(job.asset_roots, job.memory),
+    )
+    if tagged:
+        return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True, optimize_images=True)
+    return document.write_pdf()
+
+
+def page_count(data: bytes) -> int:
+    """Return the number of pages of a PDF (0 when pypdf is not installed)."""
+    try:
+        from pypdf import PdfReader
+    except ImportError:
+        return 0
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+def measure(job, css: str) -> dict:
+    """Render one job three ways; return the seconds, sizes and page counts of each."""
+    row = {"path": job.path, "format": job.format, "locale": job.locale, "html": len(job.html)}
+    html = floor_html(job, css)
+    for name, render in (
+        ("floor_plain", lambda: render_floor(job, html, tagged=False)),
+        ("floor_tagged", lambda: render_floor(job, html, tagged=True)),
+        ("guidegen", job.run),
+    ):
+        started = time.perf_counter()
+        data = render()
+        row[name] = time.perf_counter() - started
+        row[f"{name}_bytes"] = len(data)
+        row[f"{name}_pages"] = page_count(data)
+    return row
+
+
+def main() -> None:
+    """Prepare every PDF job of PROJECT, warm WeasyPrint up, then time each job."""
+    from guidegen.pdf import install_language_tags
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    root = Path(sys.argv[1])
+    started = time.perf_counter()
+    jobs = prepare_jobs(root)
+    prepared = time.perf_counter() - started
+    css = minimal_css(root)
+    install_language_tags()  # guidegen's /Lang tagging, for the tagged floor too
+    smallest = min(jobs, key=lambda job: len(job.html))
+    render_floor(smallest, floor_html(smallest, css), tagged=True)  # warm-up: fonts, imports
+    smallest.run()
+    rows = [measure(job, css) for job in jobs]
+    print(json.dumps({"prepare_seconds": prepared, "css": css, "jobs": rows}))
+
+
+if __name__ == "__main__":
+    main()
