@@ -42,6 +42,11 @@ _KEEP_EMPTY = frozenset(
     {"/Document", "/Figure", "/Formula", "/Form", "/Table", "/TR", "/TH", "/TD"}
     | {"/THead", "/TBody", "/TFoot"}
 )
+_FROM_ELEMENTS = frozenset(
+    {"/P", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/L", "/LI", "/Lbl", "/LBody", "/Sect"}
+    | {"/Art", "/Div", "/Part", "/Link", "/Figure", "/Table", "/TR", "/TH", "/TD", "/BlockQuote"}
+)
+"""Roles WeasyPrint gives only to boxes of HTML elements: each must carry an identity."""
 _MARK = re.compile(rb"/([A-Za-z]+)\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
 
 
@@ -99,10 +104,12 @@ def _read_tree(pdf: pikepdf.Pdf, pages: dict[tuple[int, int], int]) -> _Node:
     if not isinstance(kids, Array) or len(kids) != 1:
         raise BuildError("WeasyPrint wrote no /Document structure element; cannot finish the PDF")
     document = _read_element(kids[0], pages, None)
-    if not any(node.identity is not None for node in _walk(document)):
+    unmarked = [node.role for node in _walk(document) if node.identity is None]
+    if any(role in _FROM_ELEMENTS for role in unmarked):
         raise BuildError(
-            "the PDF's structure elements carry no element identity: WeasyPrint's tagger has "
-            "changed and guidegen's tagging hooks no longer run (see guidegen/pdf.py)"
+            f"{len(unmarked)} structure elements ({', '.join(sorted(set(unmarked)))}) carry no "
+            "element identity: WeasyPrint's tagger has changed and guidegen's tagging hooks no "
+            "longer see every box (see guidegen/pdf.py)"
         )
     return document
 

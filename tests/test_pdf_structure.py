@@ -87,6 +87,8 @@ online</a>.</p></li>
 UG_EDITION = "نەشرى: 2026.1 · 2027-يىلى 20-ماي"
 UG_CONTACT = "تېلېفون: 12348 ، تور بېكەت: 12348.gov.cn"
 UG_TERM = "بۇ <span lang='zh-Hans'>失信被执行人名单</span> دېگەن تىزىملىك."
+UG_CITE = "مەنبە: <a href='#source-one'>ئىجرا قانۇنى</a>، 10-ماددا."
+UG_SOURCE = "ئىجرا قانۇنى، 2017-يىلى 1-ئىيۇل."
 UG_LONG = " ".join(
     f"{n}-ماددا: ئىلتىماسنى 2027-يىلى 20-مايدىن بۇرۇن 15 كۈن ئىچىدە سوتقا يوللاڭ."
     for n in range(1, 6)
@@ -103,6 +105,8 @@ UYGHUR_HTML = f"""<!DOCTYPE html>
 <p class="term">{UG_TERM}</p>
 <p class="long">{UG_LONG}</p>
 <p>تور بېكەت: <a href="https://12348.gov.cn">12348.gov.cn</a></p>
+<p class="cite">{UG_CITE}</p>
+<ol><li id="source-one">{UG_SOURCE}</li></ol>
 </body></html>"""
 
 
@@ -347,7 +351,7 @@ def test_no_structure_element_is_empty_and_the_figure_keeps_its_alt(any_pdf):
 # 5. Right-to-left text has its logical order.
 
 
-@pytest.mark.parametrize("source", [UG_EDITION, UG_CONTACT, UG_TERM, UG_LONG])
+@pytest.mark.parametrize("source", [UG_EDITION, UG_CONTACT, UG_TERM, UG_CITE, UG_LONG])
 def test_rtl_paragraphs_read_in_logical_order_from_the_structure(uyghur_pdf, source):
     logical = plain(re.sub(r"<[^>]+>", "", source))
     glyphs = mcid_texts(uyghur_pdf)
@@ -398,7 +402,7 @@ def _pdfjs_paragraphs(path: Path) -> list[str]:
     shutil.which("node") is None or not (REPO / "node_modules" / "pdfjs-dist").is_dir(),
     reason="pdf.js is not installed (npm install pdfjs-dist)",
 )
-@pytest.mark.parametrize("source", [UG_EDITION, UG_CONTACT, UG_TERM, UG_LONG])
+@pytest.mark.parametrize("source", [UG_EDITION, UG_CONTACT, UG_TERM, UG_CITE, UG_LONG])
 def test_rtl_paragraphs_read_in_logical_order_in_pdfjs(uyghur_pdf, source):
     assert plain(re.sub(r"<[^>]+>", "", source)) in _pdfjs_paragraphs(uyghur_pdf)
 
@@ -426,6 +430,17 @@ def test_glyph_extractors_see_the_same_text_before_and_after_the_pass(
         for m in marks
         if isinstance(m.properties, pikepdf.Dictionary) and "/ActualText" in m.properties
     ]
+
+
+def test_an_rtl_link_keeps_its_annotation_beside_its_logical_text(uyghur_pdf):
+    with pikepdf.open(uyghur_pdf) as pdf:
+        (link,) = [
+            element
+            for element in struct_tree(pdf)
+            if element.role == "/Link" and element.annotations[0].get("/Dest") == "source-one"
+        ]
+        assert str(link.annotations[0].Contents) == UG_SOURCE
+        assert [str(kid.obj.ActualText) for kid in link.kids] == ["ئىجرا قانۇنى"]
 
 
 def test_runs_without_rtl_characters_get_no_actual_text(uyghur_pdf):
@@ -516,5 +531,26 @@ def test_a_pdf_tagged_without_the_hooks_is_refused(tmp_path):
     data = HTML(string='<html lang="en"><title>t</title><p>Text</p></html>').write_pdf(
         pdf_variant="pdf/ua-1"
     )
-    with pytest.raises(BuildError, match="identity"):
+    with pytest.raises(BuildError, match="no element identity"):
         finish_pdf(data, TaggingRecord())
+
+
+def test_a_tagger_that_stops_calling_itself_through_the_module_is_refused(monkeypatch, tmp_path):
+    # Were WeasyPrint's recursion to bypass the module attribute, only some boxes would be hooked.
+    from weasyprint.pdf import tags
+
+    install_tagging_hooks()
+    hooked = tags._build_box_tree
+    unhooked = next(
+        cell.cell_contents
+        for cell in hooked.__closure__
+        if getattr(cell.cell_contents, "__name__", "") == "_build_box_tree"
+    )
+
+    def sections_only(box, *args):
+        top = box.element_tag in (None, "html", "body", "section")
+        yield from (hooked if top else unhooked)(box, *args)
+
+    monkeypatch.setattr(tags, "_build_box_tree", sections_only)
+    with pytest.raises(BuildError, match="no element identity"):
+        _render(STRUCTURE_HTML, tmp_path)
