@@ -488,6 +488,21 @@ def test_an_inline_span_with_lang_is_one_span_element_with_lang(uyghur_pdf):
         assert str(pdf.Root.Lang) == "ug"
 
 
+def test_an_inline_span_wrapping_over_lines_is_still_one_span_with_lang(tmp_path):
+    chinese = "最高人民法院关于公布失信被执行人名单信息的若干规定" * 2
+    html = (
+        '<html lang="en"><head><title>t</title><style>body { width: 35mm }</style></head><body>'
+        f'<p>The official name is <span lang="zh-Hans">{chinese}</span> in Chinese.</p>'
+        "</body></html>"
+    )
+    path = _render(html, tmp_path)
+    glyphs = mcid_texts(path)
+    with pikepdf.open(path) as pdf:
+        (span,) = [e for e in struct_tree(pdf) if str(e.obj.get("/Lang", "")) == "zh-Hans"]
+        assert len(span.kids) >= 2, "the span must wrap over lines for this test"
+        assert "".join(element_text(span, glyphs).split()) == chinese
+
+
 # Kept from WeasyPrint: identification, metadata, outline, viewer preferences; determinism.
 
 
