@@ -99,6 +99,7 @@ class Mark:
     tag: str
     properties: pikepdf.Object | None
     in_artifact: bool  # it is, or lies inside, an /Artifact sequence
+    in_tagged: bool  # it lies inside a sequence with an MCID
     shows_text: bool = False
 
     @property
@@ -173,8 +174,9 @@ def marked_content(pdf: pikepdf.Pdf) -> tuple[list[Mark], list[tuple[int, str]]]
             if op in ("BDC", "BMC"):
                 tag = str(operands[0])
                 props = operands[1] if op == "BDC" else None
-                inside = tag == "/Artifact" or any(mark.in_artifact for mark in stack)
-                stack.append(Mark(index, tag, props, inside))
+                artifact = tag == "/Artifact" or any(mark.in_artifact for mark in stack)
+                tagged = any(mark.mcid is not None for mark in stack)
+                stack.append(Mark(index, tag, props, artifact, tagged))
             elif op == "EMC":
                 marks.append(stack.pop())
             elif op in TEXT_OPERATORS or op in PAINT_OPERATORS:

@@ -167,6 +167,7 @@ def test_every_mark_is_an_artifact_or_reachable_from_the_root(any_pdf):
         assert sorted(in_stream) == sorted(reachable)
         assert len(set(reachable)) == len(reachable), "an MCID belongs to two elements"
         assert all(m.in_artifact or m.mcid is not None or not m.shows_text for m in marks)
+        assert not [m for m in marks if m.tag == "/Artifact" and m.in_tagged], "artifact in content"
 
 
 def test_no_structure_element_is_unreachable_and_the_parent_tree_matches(any_pdf):
