@@ -1,5 +1,8 @@
 """PDF rendering with WeasyPrint: a sandboxed URL fetcher, explicit fonts, tagged PDF/UA-1.
 
+Tagging hooks here tell WeasyPrint's tagger what it does not know; pdf_finish then repairs the
+structure tree of the written file.
+
 WeasyPrint is imported lazily so that check, i18n and no-op builds never pay for it.
 """
 
