@@ -1,19 +1,31 @@
 """PDF rendering with WeasyPrint: a sandboxed URL fetcher, explicit fonts, tagged PDF/UA-1.
 
+Tagging hooks here tell WeasyPrint's tagger what it does not know; pdf_finish then repairs the
+structure tree of the written file.
+
 WeasyPrint is imported lazily so that check, i18n and no-op builds never pay for it.
 """
 
 from __future__ import annotations
 
 import functools
+import inspect
 import io
 import logging
+import re
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
+from xml.etree.ElementTree import Element
 
 import segno
 
 from .errors import BuildError
+
+if TYPE_CHECKING:
+    from .pdf_finish import TaggingRecord
 
 logger = logging.getLogger(__name__)
 
@@ -74,20 +86,37 @@ def qr_svg(url: str) -> bytes:
 
 
 def render_pdf(
-    html: str, base_url: Path, fetcher, identifier: str, direction: str = "ltr"
+    html: str,
+    base_url: Path,
+    fetcher,
+    identifier: str,
+    direction: str = "ltr",
+    forms: bool = False,
 ) -> bytes:
-    """Return a tagged PDF/UA-1 document rendered from html (deterministic for the same input)."""
+    """Return a tagged PDF/UA-1 document rendered from html (deterministic for the same input).
+
+    With forms, <input> and <textarea> become fillable fields named by their label or title.
+    """
     from weasyprint import HTML
 
-    install_language_tags()
+    from .pdf_finish import TaggingRecord, finish_pdf
+
+    install_tagging_hooks()
     document = HTML(string=html, base_url=base_url.as_uri() + "/", url_fetcher=fetcher)
-    return document.write_pdf(
-        pdf_variant="pdf/ua-1",
-        pdf_tags=True,
-        optimize_images=True,
-        pdf_identifier=identifier.encode("utf-8"),
-        finisher=_finisher(direction),
-    )
+    record = TaggingRecord()
+    token = _RECORDING.set(_Recording(record, document.etree_element))
+    try:
+        data = document.write_pdf(
+            pdf_variant="pdf/ua-1",
+            pdf_tags=True,
+            pdf_forms=forms,
+            optimize_images=True,
+            pdf_identifier=identifier.encode("utf-8"),
+            finisher=_finisher(direction),
+        )
+    finally:
+        _RECORDING.reset(token)
+    return finish_pdf(data, record)
 
 
 def _finisher(direction: str):
@@ -99,32 +128,154 @@ def _finisher(direction: str):
     return finish
 
 
-@functools.cache
-def install_language_tags() -> bool:
-    """Make WeasyPrint write an element's lang attribute as /Lang on its structure element.
+@dataclass
+class _Recording:
+    """The record of the document being rendered, and its HTML tree for finding link targets."""
 
-    WeasyPrint (up to at least 70) tags only the document's language, so screen readers would read
-    fallback passages and original-language terms with the wrong voice. Its tagger builds one
-    structure element per box in pdf.tags._build_box_tree; wrapping that function adds /Lang where
-    the HTML element has lang. Returns False (and the tests fail) if WeasyPrint's internals change.
+    record: TaggingRecord
+    root: Element
+    ids: dict[str, Element] | None = None
+
+    def element_by_id(self, name: str) -> Element | None:
+        if self.ids is None:
+            self.ids = {el.get("id"): el for el in self.root.iter() if el.get("id")}
+        return self.ids.get(name)
+
+
+_RECORDING: ContextVar[_Recording | None] = ContextVar("guidegen_pdf_recording", default=None)
+_TAGGER_PARAMETERS = ["box", "parent", "pdf", "page_number", "nums", "annotations", "tags"]
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff]")
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+@functools.cache
+def install_tagging_hooks() -> None:
+    """Wrap WeasyPrint's tagger so that it tags what it knows and records what pdf_finish needs.
+
+    WeasyPrint (up to at least 70) builds the structure elements of each page's boxes in
+    pdf.tags._build_box_tree, calling itself through the module for child boxes. The wrapper adds
+    /Lang where the HTML element has lang (WeasyPrint tags only the document's language),
+    describes each link by its text or its target's, marks each element with its HTML element's
+    identity (so that pdf_finish can merge what page breaks split), and records margin-box content
+    and right-to-left runs. Raises BuildError, so builds and tests fail instead of writing badly
+    tagged PDFs, when WeasyPrint's tagger is not the one this was written for.
     """
     import pydyf
-    from weasyprint.pdf import tags
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.pdf import tags as tagger
 
-    original = getattr(tags, "_build_box_tree", None)
-    if original is None:
-        logger.warning("cannot add /Lang to PDF structure elements with this WeasyPrint version")
-        return False
+    from .pdf_finish import IDENTITY
 
-    def build_with_lang(box, *args, **kwargs):
-        element = getattr(box, "element", None)
-        lang = None
-        if element is not None and getattr(box, "element_tag", None) not in ("html", "body"):
-            lang = element.get("lang")
-        for struct in original(box, *args, **kwargs):
+    original = getattr(tagger, "_build_box_tree", None)
+    if original is None or list(inspect.signature(original).parameters) != _TAGGER_PARAMETERS:
+        raise BuildError(
+            "this WeasyPrint's tagger (weasyprint.pdf.tags._build_box_tree) is not the one "
+            "guidegen's PDF/UA hooks were written for; update guidegen/pdf.py"
+        )
+    identity_key = IDENTITY[1:]
+
+    def build(box, parent, pdf, page_number, nums, annotations, tags):
+        structs = original(box, parent, pdf, page_number, nums, annotations, tags)
+        real = getattr(box, "_box", box)  # an AbsolutePlaceholder stands for its box
+        if real.element_tag in ("html", "body") or isinstance(real, boxes.PageBox):
+            yield from structs  # the children's elements, already finished by their own calls
+            return
+        recording = _RECORDING.get()
+        element = real.element
+        if recording is not None:
+            # Before iterating: WeasyPrint pops the marked runs out of tags as it goes.
+            _note_box(recording, real, page_number, tags, boxes)
+        lang = element.get("lang") if element is not None else None
+        for struct in structs:
             if lang and "Lang" not in struct:
                 struct["Lang"] = pydyf.String(lang)
+            if recording is not None and element is not None and identity_key not in struct:
+                struct[identity_key] = recording.record.identity(element)
             yield struct
 
-    tags._build_box_tree = build_with_lang
-    return True
+    tagger._build_box_tree = build
+
+
+def _note_box(recording: _Recording, box, page: int, tags: dict, boxes) -> None:
+    import pydyf
+
+    if isinstance(box, boxes.MarginBox):
+        _note_running(recording.record, box, page, tags)
+        return
+    _note_runs(recording.record, box, page, tags, boxes)
+    if box.link_annotation is not None and box.element is not None:
+        box.link_annotation["Contents"] = pydyf.String(_link_text(recording, box.element))
+
+
+def _note_running(record: TaggingRecord, box, page: int, tags: dict) -> None:
+    """Record the MCIDs of a margin box's content, to become header or footer artifacts."""
+    side = box.at_keyword.split("-")[0]
+    subtype = {"@top": "/Header", "@bottom": "/Footer"}.get(side)
+    marks = record.running.setdefault(page, {})
+    for descendant in box.descendants(placeholders=True):
+        if (mark := tags.get(descendant)) is not None:
+            marks[mark["mcid"]] = subtype
+
+
+def _note_runs(record: TaggingRecord, box, page: int, tags: dict, boxes) -> None:
+    """Record the logical text of the right-to-left runs on a block's lines."""
+    lines = [
+        [leaf for leaf in _text_leaves(line, boxes) if leaf in tags]
+        for line in box.children
+        if isinstance(line, boxes.LineBox)
+    ]
+    if not any(_RTL.search(leaf.text) for line in lines for leaf in line):
+        return
+    spaced = _spaced_line_ends(box.element, lines)
+    for line in lines:
+        for leaf in line:
+            if _RTL.search(leaf.text):
+                text = leaf.text + " " if leaf in spaced else leaf.text
+                record.rtl_texts[(page, tags[leaf]["mcid"])] = text
+
+
+def _text_leaves(box, boxes):
+    for child in box.children:
+        if isinstance(child, boxes.TextBox):
+            yield child
+        elif isinstance(child, boxes.InlineBox):
+            yield from _text_leaves(child, boxes)
+
+
+def _spaced_line_ends(element: Element, lines: list[list]) -> set:
+    """Return the runs ending a line where the source has a space (WeasyPrint drops it)."""
+    source = _text(element)
+    position, spaced = 0, set()
+    for line in lines:
+        end = None
+        for leaf in line:
+            text = " ".join(leaf.text.split())
+            found = source.find(text, position) if text else -1
+            end = found + len(text) if found >= 0 else None
+            position = end if end is not None else position
+        if line and end is not None and source.startswith(" ", end):
+            spaced.add(line[-1])
+    return spaced
+
+
+def _link_text(recording: _Recording, link: Element) -> str:
+    """Describe a link for /Contents: its target's heading or text if internal, else its text."""
+    own = _text(link) or next(
+        (el.get("alt") for el in link.iter() if _local(el.tag) == "img" and el.get("alt")), ""
+    )
+    href = link.get("href") or ""
+    if not href.startswith("#"):
+        return own or href
+    target = recording.element_by_id(unquote(href[1:]))
+    if target is None:
+        return own
+    heading = next((el for el in target.iter() if _local(el.tag) in _HEADINGS), None)
+    return _text(heading if heading is not None else target) or own
+
+
+def _text(element: Element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def _local(tag) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
