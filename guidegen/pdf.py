@@ -102,6 +102,7 @@ def render_pdf(
     from .pdf_finish import TaggingRecord, finish_pdf
 
     install_tagging_hooks()
+    install_font_hooks()
     document = HTML(string=html, base_url=base_url.as_uri() + "/", url_fetcher=fetcher)
     record = TaggingRecord()
     token = _RECORDING.set(_Recording(record, document.etree_element))
@@ -146,6 +147,37 @@ _RECORDING: ContextVar[_Recording | None] = ContextVar("guidegen_pdf_recording",
 _TAGGER_PARAMETERS = ["box", "parent", "pdf", "page_number", "nums", "annotations", "tags"]
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff]")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+_FONTS_PARAMETERS = ["pdf", "fonts", "compress", "subset", "options"]
+
+
+@functools.cache
+def install_font_hooks() -> None:
+    """Subset the fonts of form fields too, as WeasyPrint does for every other font.
+
+    WeasyPrint (up to at least 70) embeds a font used in a form field whole, with a ToUnicode map
+    of every glyph that takes the first code point of each: a CJK font then adds 15 MB to every
+    PDF with a letter, and its text extracts as Kangxi radicals (⾄ for 至). Subset, a field
+    still shows what WeasyPrint wrote in it; characters a reader types that the subset lacks are
+    drawn by the viewer's own fonts, as PDFium, pdf.js and Acrobat do for CJK fields. Raises
+    BuildError when WeasyPrint's font writer is not the one this was written for.
+    """
+    from weasyprint import pdf as writer
+
+    original = getattr(writer, "build_fonts_dictionary", None)
+    if original is None or list(inspect.signature(original).parameters) != _FONTS_PARAMETERS:
+        raise BuildError(
+            "this WeasyPrint's font writer (weasyprint.pdf.build_fonts_dictionary) is not the "
+            "one guidegen's font hook was written for; update guidegen/pdf.py"
+        )
+
+    def build(pdf, fonts, compress, subset, options):
+        for font in fonts.values():
+            font.used_in_forms = False
+        return original(pdf, fonts, compress, subset, options)
+
+    writer.build_fonts_dictionary = build
 
 
 @functools.cache

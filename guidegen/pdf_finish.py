@@ -9,6 +9,8 @@ a private identity key on each structure element); this pass then, on the writte
 - merges the elements that page and line breaks split one HTML element into (WeasyPrint #2903),
   siblings first and then their children, so that a list is one L and a section one Sect;
 - gives each list item one LBody after its Lbl (WeasyPrint puts block children straight in LI);
+- removes embedded files and file-attachment annotations (a template's rel="attachment" link
+  would otherwise put any file WeasyPrint may fetch inside the PDF);
 - removes the duplicate link annotations WeasyPrint makes for boxes inside a link (a screen
   reader would stop on each), so every link annotation sits in its own Link element;
 - gives each right-to-left text run its logical text as /ActualText on its structure element;
@@ -86,6 +88,7 @@ def finish_pdf(data: bytes, record: TaggingRecord) -> bytes:
     with pikepdf.open(io.BytesIO(data)) as pdf:
         pages = {page.objgen: index for index, page in enumerate(pdf.pages)}
         document = _read_tree(pdf, pages)
+        _drop_attachments(pdf, document)
         _drop_empty(document)
         _merge_split(document)
         _one_body_per_item(pdf, document)
@@ -191,6 +194,33 @@ def _one_body_per_item(pdf: pikepdf.Pdf, node: _Node) -> None:
     for kid in node.kids:
         if isinstance(kid, _Node):
             _one_body_per_item(pdf, kid)
+
+
+def _drop_attachments(pdf: pikepdf.Pdf, document: _Node) -> None:
+    """Remove embedded files, their annotations, and the tags of those annotations."""
+    names = pdf.Root.get("/Names")
+    if names is not None and "/EmbeddedFiles" in names:
+        del names["/EmbeddedFiles"]
+    if "/AF" in pdf.Root:
+        del pdf.Root["/AF"]
+    dropped = {
+        annotation.objgen
+        for page in pdf.pages
+        for annotation in page.obj.get("/Annots", [])
+        if annotation.get("/Subtype") == "/FileAttachment"
+    }
+    if not dropped:
+        return
+    for page in pdf.pages:
+        annotations = page.obj.get("/Annots")
+        if annotations is not None:
+            page.obj.Annots = Array(a for a in annotations if a.objgen not in dropped)
+    for node in _walk(document):
+        kept = [k for k in node.kids if not (isinstance(k, Dictionary) and k.Obj.objgen in dropped)]
+        if len(kept) != len(node.kids) and node.role == "/Link":
+            node.role = "/Span"
+            node.obj.S = Name.Span
+        node.kids = kept
 
 
 def _drop_nested_links(pdf: pikepdf.Pdf, document: _Node) -> None:

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 # shellcheck disable=SC2207  # one package name per word, comments stripped
 DEBIAN_PACKAGES=($(sed 's/#.*//' scripts/debian-packages.txt))
-# axe-core comes from the npm registry; take Debian's npm only when no npm is on the machine.
+# axe-core and pdf.js (test tools) come from the npm registry; take Debian's npm only when no npm is on the machine.
 command -v npm >/dev/null 2>&1 || DEBIAN_PACKAGES+=(nodejs npm)
 
 missing=()
@@ -26,7 +26,7 @@ PYTHON=${PYTHON:-python3}
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test]'
 
-if [ ! -f node_modules/axe-core/axe.min.js ]; then
+if [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -d node_modules/pdfjs-dist ]; then
   npm install --no-audit --no-fund --silent
 fi
 echo "guidegen is set up: .venv/bin/guidegen --help"

@@ -123,3 +123,24 @@ def test_fallback_notice_is_printed(tiny_build):
     text = "\n".join(page_texts(tiny_build / "site/zh-Hans/leave-list/leave-list.zh-Hans.pdf"))
     assert "这部分还没有翻译。" in text
     assert "Ask the higher court within 10 days." in text
+
+
+def test_fonts_are_subset_even_where_letters_are_fillable(pdf_file):
+    # WeasyPrint embeds a form field's font whole (15 MB of CJK) unless guidegen's font hook runs.
+    _, path = pdf_file
+    with pikepdf.open(path) as pdf:
+        assert "/AcroForm" in pdf.Root and pdf.Root.AcroForm.Fields
+        for font in _embedded_fonts(pdf):
+            descriptor = font.DescendantFonts[0].FontDescriptor
+            program = next(descriptor[k] for k in ("/FontFile2", "/FontFile3") if k in descriptor)
+            assert len(program.read_raw_bytes()) < 400_000, font.BaseFont
+    assert path.stat().st_size < 1_000_000
+
+
+def _embedded_fonts(pdf):
+    seen = set()
+    for page in pdf.pages:
+        for font in page.Resources.get("/Font", {}).values():
+            if font.objgen not in seen and "/DescendantFonts" in font:
+                seen.add(font.objgen)
+                yield font
