@@ -23,7 +23,15 @@ from .scripts import ScriptMarker
 from .ui import Interface, finish_page
 from .yamlsafe import inside
 
-BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+def _builtin_templates() -> Path:
+    """The default theme: inside the installed package, or the repository's templates/ in a checkout."""
+    package = Path(__file__).resolve().parent
+    installed = package / "theme"
+    return installed if installed.is_dir() else package.parent / "templates"
+
+
+BUILTIN_TEMPLATES = _builtin_templates()
 
 
 def template_dirs(project_root: Path) -> list[Path]:
