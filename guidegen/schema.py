@@ -266,7 +266,11 @@ class Term:
             "guides use the term"
         ),
     )
-    original: str = doc("The official original-language term, shown in every locale.")
+    original: str = doc(
+        "The official original-language term, shown in every locale (leave it out when the "
+        "guides are written in the original language).",
+        default="",
+    )
     definition: Markdown = doc(
         "What it means, in one or two sentences.",
         shown="the definition under the term in “Words to know”",

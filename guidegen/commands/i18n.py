@@ -224,7 +224,9 @@ def _glossary_rows(project: Project, code: str, report: Report) -> list[dict[str
                 "id": key,
                 "source": term.term,
                 "target": shown,
-                "explanation": f"{term.original}: {term.definition}",
+                "explanation": (
+                    f"{term.original}: {term.definition}" if term.original else term.definition
+                ),
             }
         )
     return rows
