@@ -25,7 +25,11 @@ GUIDES = [
     "credit-report-dispute",
     "personal-information-rights",
     "legal-aid",
+    "business-credit-lists",
+    "scores-and-automated-decisions",
+    "exit-bans",
 ]
+LOCALES = ["en", "zh-Hans", "ug", "vi"]
 PINPOINT = re.compile(r"\bArts?\.\s*\d+|whole instrument", re.IGNORECASE)
 
 
@@ -42,7 +46,7 @@ def test_check_strict_passes_on_bundled_content():
     assert result.exit_code == 0, result.output
 
 
-def test_all_seven_guides_exist(project):
+def test_all_ten_guides_exist(project):
     assert sorted(project.guides) == sorted(GUIDES)
 
 
@@ -83,12 +87,9 @@ def test_no_uncertain_rule_is_stated(project):
     assert "24 hours" not in aid and "round-the-clock" not in aid
 
 
-@pytest.mark.parametrize(
-    "locale,guides",
-    [("zh-Hans", GUIDES), ("ug", ["dishonest-list-removal", "dishonest-list-objection"])],
-)
-def test_translations_are_complete_drafts(project, locale, guides):
-    for guide_id in guides:
+@pytest.mark.parametrize("locale", LOCALES[1:])
+def test_translations_are_complete_drafts(project, locale):
+    for guide_id in GUIDES:
         lookup = make_lookup(project, project.config.locale(locale), [guide_id], Report(REPO))
         coverage = lookup.coverage(guide_passages(project.guides[guide_id]))
         assert coverage.missing == coverage.outdated == 0, (guide_id, coverage)
@@ -97,18 +98,16 @@ def test_translations_are_complete_drafts(project, locale, guides):
     assert is_draft(read_catalog(catalog_path(REPO, locale, SHARED), Report(REPO)))
 
 
-def test_vietnamese_is_partial_so_fallback_is_exercised(project):
-    lookup = make_lookup(
-        project, project.config.locale("vi"), ["dishonest-list-removal"], Report(REPO)
-    )
-    coverage = lookup.coverage(guide_passages(project.guides["dishonest-list-removal"]))
-    assert 0 < coverage.missing < coverage.total
+def test_every_locale_publishes_only_when_nearly_complete(project):
+    # Partial translations fall back passage by passage (tests/test_i18n.py); the bundled
+    # locales publish a guide only when 95 % of it is translated.
+    assert all(project.config.locale(code).publish_threshold >= 0.95 for code in LOCALES[1:])
 
 
-def test_every_guide_builds_in_english_and_chinese(bundled_build):
+def test_every_guide_builds_in_every_locale(bundled_build):
     site = bundled_build / "site"
     for guide_id in GUIDES:
-        for locale in ("en", "zh-Hans"):
+        for locale in LOCALES:
             folder = site / locale / guide_id
             assert (folder / "index.html").is_file()
             for name in (f"{guide_id}.{locale}.pdf", f"{guide_id}.{locale}.large.pdf"):
@@ -121,8 +120,7 @@ def test_uyghur_guides_are_right_to_left(bundled_build):
     html = (bundled_build / "site/ug/dishonest-list-removal/index.html").read_text()
     assert '<html lang="ug" dir="rtl">' in html
     index = (bundled_build / "site/ug/index.html").read_text()
-    assert "credit-report-dispute" in index  # listed as not yet available, linking to English
-    assert not (bundled_build / "site/ug/credit-report-dispute").exists()
+    assert all(f'href="{guide_id}/index.html"' in index for guide_id in GUIDES), "every guide is listed"
 
 
 def test_every_page_prints_the_notice_and_review_dates(bundled_build):
@@ -137,7 +135,7 @@ def test_every_bundled_pdf_is_tagged_titled_and_structured(bundled_build, projec
     from .pdf_facts import outline_titles, structure
 
     pdfs = sorted((bundled_build / "site").glob("*/*/*.pdf"))
-    assert len(pdfs) >= 7 * 2 * 2
+    assert len(pdfs) == len(GUIDES) * len(LOCALES) * 2
     for path in pdfs:
         locale = path.parent.parent.name
         guide_id = path.parent.name
@@ -176,7 +174,7 @@ def test_catalogs_pass_gettext_msgfmt_check():
     msgfmt = shutil.which("msgfmt")
     assert msgfmt, "gettext is not installed: run scripts/bootstrap.sh"
     catalogs = sorted((REPO / "content/locales").rglob("*.po"))
-    assert len(catalogs) >= 3 * 9
+    assert len(catalogs) == 3 * (len(GUIDES) + 2)
     for catalog in catalogs:
         result = subprocess.run(
             [msgfmt, "--check", "-o", "/dev/null", str(catalog)], capture_output=True, text=True
