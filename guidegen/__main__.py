@@ -299,6 +299,29 @@ def merge_manifests_command(manifests, out: Path) -> None:
     click.echo(f"merged {len(merged)} entries into {out / 'manifest.json'}", err=True)
 
 
+@cli.command("new")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--locale",
+    "locales",
+    multiple=True,
+    help="A language to translate into, e.g. es, zh-Hans, ug (repeatable).  [default: none]",
+)
+@click.option(
+    "--source-locale",
+    default="en",
+    show_default=True,
+    help="The language the guides are written in.",
+)
+def new_command(directory: Path, locales: tuple[str, ...], source_locale: str) -> None:
+    """Start a new project: settings, an example guide, translation catalogs and a README."""
+    from .commands.new import new_project
+
+    written = new_project(directory, source_locale, locales)
+    click.echo(f"created {directory} ({len(written)} files). Next:")
+    click.echo(f"  cd {directory} && guidegen check --strict && guidegen build")
+
+
 @cli.command("docs")
 @click.option(
     "--out",

@@ -25,7 +25,7 @@ from .yamlsafe import inside
 
 
 def _builtin_templates() -> Path:
-    """The default theme: inside the installed package, or the repository's templates/ in a checkout."""
+    """The default theme: in the installed package, or the repository's templates/ (checkout)."""
     package = Path(__file__).resolve().parent
     installed = package / "theme"
     return installed if installed.is_dir() else package.parent / "templates"

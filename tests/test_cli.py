@@ -131,3 +131,21 @@ def test_main_exit_codes_for_usage_and_content_errors(tmp_path, monkeypatch, cap
         main()
     assert (usage.value.code, content.value.code) == (2, 1)
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_new_writes_every_setting_with_its_explanation(tmp_path):
+    from guidegen.binder import schema_fields
+    from guidegen.config import Config, LocaleConfig, Organisation, load_config
+    from guidegen.problems import Report
+
+    result = CliRunner().invoke(cli, ["new", str(tmp_path / "p"), "--locale", "ug"])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "p" / "guidegen.yaml").read_text()
+    for cls in (Config, LocaleConfig, Organisation):
+        for field, _ in schema_fields(cls):
+            assert f"{field.name}:" in text, field.name
+            assert field.metadata["doc"].split()[0] in text, field.name
+    report = Report(tmp_path / "p")
+    config = load_config(tmp_path / "p", report)
+    assert not report.problems and config.codes == ["en", "ug"]
+    assert config.locale("ug").dir == "rtl"

@@ -150,9 +150,10 @@ def _register_locale(config_path: Path, code: str, locale) -> None:
     if match is None:
         raise ConfigError(f"{CONFIG_FILE}: no 'locales:' list to add '{code}' to")
     block = match.group(0).rstrip("\n") + "\n"
+    trailing = match.group(0)[len(block) :]  # the blank lines before the next setting stay
     write_atomic(
         config_path,
-        (text[: match.start()] + block + entry + text[match.end() :]).encode(),
+        (text[: match.start()] + block + entry + trailing + text[match.end() :]).encode(),
         config_path.parent,
     )
 
