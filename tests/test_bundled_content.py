@@ -120,7 +120,9 @@ def test_uyghur_guides_are_right_to_left(bundled_build):
     html = (bundled_build / "site/ug/dishonest-list-removal/index.html").read_text()
     assert '<html lang="ug" dir="rtl">' in html
     index = (bundled_build / "site/ug/index.html").read_text()
-    assert all(f'href="{guide_id}/index.html"' in index for guide_id in GUIDES), "every guide is listed"
+    assert all(f'href="{guide_id}/index.html"' in index for guide_id in GUIDES), (
+        "every guide is listed"
+    )
 
 
 def test_every_page_prints_the_notice_and_review_dates(bundled_build):

@@ -38,9 +38,7 @@ class PdfJob:
             base = self.base_dir.as_uri() + "/"
             sheets = HTML(string=self.sheets_html, base_url=base, url_fetcher=fetcher).render()
             html = add_sheet_marks(html, count_sheet_pages(sheets), self.sheet_label)
-        return render_pdf(
-            html, self.base_dir, fetcher, self.identifier, self.direction, forms=True
-        )
+        return render_pdf(html, self.base_dir, fetcher, self.identifier, self.direction, forms=True)
 
 
 class PdfFormat(OutputFormat):
