@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
-SHORT_TEXT = 40  # characters: a paragraph of short labels and blanks is laid out as a field row
+SHORT_TEXT = 40  # columns: a paragraph of short labels and blanks is laid out as a field row
 
 
 @dataclass
@@ -45,7 +46,7 @@ def paragraphs(text: str, lines: dict[str, int] | None = None) -> list[Paragraph
         paragraph.fields = (
             bool(blanks)
             and all(
-                len(value.strip()) <= SHORT_TEXT
+                columns(value.strip()) <= SHORT_TEXT
                 for kind, value in paragraph.pieces
                 if kind == "text"
             )
@@ -53,3 +54,8 @@ def paragraphs(text: str, lines: dict[str, int] | None = None) -> list[Paragraph
         )
         result.append(paragraph)
     return result
+
+
+def columns(text: str) -> int:
+    """Return the width of text in columns: a wide (CJK) character takes two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)

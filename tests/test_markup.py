@@ -133,3 +133,13 @@ _PIECES = st.sampled_from(
 def test_no_input_produces_active_content(source):
     html = render_markdown(source)
     assert _dangers(html) == [], html
+
+
+def test_a_chinese_sentence_with_blanks_is_prose_not_a_row_of_fields():
+    from guidegen.letters import paragraphs
+
+    # 38 Chinese characters fill a printed line: as a field row they would not wrap at all.
+    chinese = "事实与理由：{date}，执行法院驳回了本人就失信被执行人名单信息提出的纠正申请。执行法院及案号：{court}。"
+    assert not paragraphs(chinese)[0].fields
+    assert paragraphs("案号：{case}")[0].fields
+    assert paragraphs("Signature: {signature}   Date: {date}")[0].fields
