@@ -147,4 +147,5 @@ def test_blank_labels_are_printed_at_nine_points_or_more(tiny_build):
         for line in ET.fromstring(xml).iter(f"{XHTML}line")
         if " ".join(w.text or "" for w in line.iter(f"{XHTML}word")) == "name of the court"
     ]
-    assert heights and min(heights) >= 9 * 1.1, heights  # the line box of 9 pt type
+    # pdftotext boxes a word from the font's ascent to its descent: 1.36 em in Noto Sans.
+    assert heights and min(heights) >= 9 * 1.3, heights
