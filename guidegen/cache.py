@@ -79,6 +79,27 @@ class BuildCache:
         data = {"format": CACHE_FORMAT, **asdict(self)}
         write_atomic(path, json.dumps(data, sort_keys=True).encode("utf-8"), path.parent)
 
+    def added_since(self, earlier: BuildCache) -> BuildCache:
+        """Return the entries this cache has that earlier did not (what a worker learnt)."""
+        return BuildCache(
+            *(
+                {k: v for k, v in mine.items() if k not in theirs}
+                for mine, theirs in (
+                    (self.outputs, earlier.outputs),
+                    (self.coverage, earlier.coverage),
+                    (self.checks, earlier.checks),
+                    (self.labels, earlier.labels),
+                )
+            )
+        )
+
+    def merge(self, other: BuildCache) -> None:
+        """Add another cache's entries (a worker's) to this one."""
+        self.outputs.update(other.outputs)
+        self.coverage.update(other.coverage)
+        self.checks.update(other.checks)
+        self.labels.update(other.labels)
+
     def replay(self, key: str, report: Report, compute: Callable[[Report], None]) -> None:
         """Add a check's problems to report: recorded ones for a known key, else computed."""
         if key not in self.checks:

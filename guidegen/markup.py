@@ -71,12 +71,28 @@ def passage_problem(text: str) -> str:
     return ""
 
 
+# Text Python-Markdown and the sanitiser would return as one paragraph, unchanged: one line
+# with no character that Markdown or HTML gives a meaning to, nor one a block can start with.
+# Most passages (nine in ten of the bundled catalogs') are such text; tests/test_markup.py checks
+# that this shortcut gives what the full path gives.
+_NEEDS_MARKDOWN = re.compile(
+    r"[*_\[\]<>`\\&\u00a0\x00-\x1f\x7f\ud800-\udfff]|^[\s#>+\-=]|^\d+[.)]|\s$|^$"
+)
+
+
 @lru_cache(maxsize=8192)
 def render_markdown(text: str) -> Markup:
     """Return sanitised HTML for a Markdown passage (plain escaped text if it is over the limits,
     which validation reports; a preview must never hang on one hostile translation)."""
     if passage_problem(text):
         return Markup("<p>{}</p>").format(text)
+    if not _NEEDS_MARKDOWN.search(text):
+        return Markup(f"<p>{text}</p>")
+    return full_markdown(text)
+
+
+def full_markdown(text: str) -> Markup:
+    """Return sanitised HTML for a passage through Python-Markdown and the sanitiser."""
     _md.reset()
     return Markup(sanitise(_md.convert(text)))
 

@@ -22,6 +22,12 @@ from .problems import Location, Report
 PLURAL_FORMS = re.compile(r"^\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*([^;]+);?\s*$")
 _KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr|domain)\b(?:\s*\[\s*(\d+)\s*\])?")
 _STRING_LINE = re.compile(r'^[ \t]*"((?:[^"\\\n]|\\.)*)"[ \t]*$')
+# The common keyword line, 'msgid "..."': lexed in one match (anything else goes through _lex).
+_KEYWORD_LINE = re.compile(
+    r'^(?:(msgctxt|msgid_plural|msgid)|msgstr(?:\[(\d+)\])?)([ \t]+)"((?:[^"\\]|\\.)*)"[ \t]*$'
+)
+_STRING_BODY = re.compile(r'"((?:[^"\\]|\\.)*)(")?')
+_ESCAPE = re.compile(r"\\(?:([0-7]{1,3})|x([0-9A-Fa-f]+)|(.)|$)")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
 _ESCAPES.update({'"': '"', "\\": "\\"})
 # Header fields msgfmt --check-header wants, and the placeholder values it warns about.
@@ -180,6 +186,14 @@ def _tokens(text: str, errors: list[_Fatal]) -> list[_Token]:
             value = _unescape(match.group(1), number, line.index('"') + 2, errors)
             tokens.append(_Token("string", value, number, line.index('"') + 1))
             continue
+        match = _KEYWORD_LINE.match(line)
+        if match:  # the other common case: a keyword and its first string
+            word, index = match.group(1) or "msgstr", match.group(2)
+            tokens.append(_Token("keyword", word, number, 1, None if index is None else int(index)))
+            quote = match.start(4)  # the string's body starts after its quote
+            value = _unescape(match.group(4), number, quote + 1, errors)
+            tokens.append(_Token("string", value, number, quote))
+            continue
         _lex(line, number, 0, tokens, errors)
     return tokens
 
@@ -213,16 +227,14 @@ def _lex(
             tokens.append(_Token("comment", text[position:], number, column, None, obsolete))
             return
         if char == '"':
-            end = position + 1
-            while end < len(text) and text[end] != '"':
-                end += 2 if text[end] == "\\" else 1
-            if end >= len(text):  # like msgfmt: report it, and take the string up to the end
+            string = _STRING_BODY.match(text, position)
+            if string.group(2) is None:  # like msgfmt: report it, take the string up to the end
                 errors.append(_Fatal(number, column, "end-of-line within string"))
                 tokens.append(_Token("string", text[position + 1 :], number, column))
                 return
-            value = _unescape(text[position + 1 : end], number, column + 1, errors)
+            value = _unescape(string.group(1), number, column + 1, errors)
             tokens.append(_Token("string", value, number, column, None, obsolete, previous))
-            position = end + 1
+            position = string.end()
             continue
         match = _KEYWORD.match(text, position)
         word = re.match(r"[^\s\"#]+", text[position:])
@@ -243,30 +255,19 @@ def _lex(
 def _unescape(body: str, number: int, column: int, errors: list[_Fatal]) -> str:
     if "\\" not in body:
         return body
-    out: list[str] = []
-    position = 0
-    while position < len(body):
-        char = body[position]
-        if char != "\\":
-            out.append(char)
-            position += 1
-            continue
-        code = body[position + 1 : position + 2]
+
+    def escape(match: re.Match) -> str:
+        octal, hexadecimal, code = match.groups()
+        if octal is not None:
+            return chr(int(octal, 8))
+        if hexadecimal is not None:
+            return chr(int(hexadecimal, 16) & 0xFF)
         if code in _ESCAPES:
-            out.append(_ESCAPES[code])
-            position += 2
-        elif code.isdigit() and code < "8":
-            digits = re.match(r"[0-7]{1,3}", body[position + 1 :]).group(0)
-            out.append(chr(int(digits, 8)))
-            position += 1 + len(digits)
-        elif code == "x" and re.match(r"[0-9A-Fa-f]", body[position + 2 : position + 3]):
-            digits = re.match(r"[0-9A-Fa-f]+", body[position + 2 :]).group(0)
-            out.append(chr(int(digits, 16) & 0xFF))
-            position += 2 + len(digits)
-        else:
-            errors.append(_Fatal(number, column + position, "invalid control sequence"))
-            position += 2
-    return "".join(out)
+            return _ESCAPES[code]
+        errors.append(_Fatal(number, column + match.start(), "invalid control sequence"))
+        return ""
+
+    return _ESCAPE.sub(escape, body)
 
 
 class _Parser:

@@ -25,6 +25,7 @@ from .po import Message, PoFile, python_format_directives, python_format_problem
 from .problems import Location, Report
 from .scripts import locale_script
 from .textsafety import HINT, JOINER_SCRIPTS, unsafe_problem
+from .workers import map_forked
 
 _BLANK = re.compile(r"\{[a-z][a-z0-9_]*\}")
 _PYFORMAT = re.compile(r"%\([a-z_]+\)[sd]")
@@ -43,6 +44,13 @@ class Termbase:
 
     terms: dict[str, str]
 
+    def __post_init__(self) -> None:
+        # (term, its translation, the folded term, a pattern finding it at a word start)
+        self._folded = [
+            (term, translation, _fold(term), re.compile(r"(?<!\w)" + re.escape(_fold(term))))
+            for term, translation in sorted(self.terms.items())
+        ]
+
     @classmethod
     def of(cls, project: Project, locale: str, report: Report) -> Termbase:
         """Return the locale's glossary from content/glossary.yaml and its shared.po."""
@@ -59,9 +67,11 @@ class Termbase:
         """Return a warning for each source term whose glossary translation the target lacks."""
         found = []
         plain_source, plain_target = _fold(source), _fold(target)
-        for term, translation in sorted(self.terms.items()):
-            if re.search(r"(?<!\w)" + re.escape(_fold(term)), plain_source) and not _uses(
-                plain_target, _fold(translation)
+        for term, translation, folded, pattern in self._folded:
+            if (
+                folded in plain_source  # a quick test before the pattern
+                and pattern.search(plain_source)
+                and not _uses(plain_target, _fold(translation))
             ):
                 found.append(
                     f"translation does not use the glossary's translation of '{term}': "
@@ -100,34 +110,64 @@ def check_translations(
     cache: BuildCache | None = None,
     hasher: Hasher | None = None,
     also: Callable[[LocaleConfig, str], None] | None = None,
+    jobs: int = 1,
 ) -> None:
     """Report every broken translation in every locale's catalogs, with file:line.
 
     With a cache, a catalog whose inputs did not change since the last build is not read again.
-    `also(locale, owner)` runs right after each guide catalog is checked, while it is parsed.
+    `also(locale, owner)` runs right after each guide catalog is checked, while it is parsed; it
+    may record what it learns in the cache's coverage and labels. With jobs > 1 the guides are
+    checked in that many forked processes, which send back what they added to the cache.
     """
     cache, hasher = cache or BuildCache(), hasher or Hasher()
     owners = list(project.guides) + [SHARED, UI]
     glossary = hasher.file(project.root / CONTENT_DIR / "glossary.yaml")
-    for locale in project.config.locales:
-        if locale.code == project.config.source_locale:
-            continue
-        shared = hasher.file(catalog_path(project.root, locale.code, SHARED))
-        termbase: list[Termbase] = []  # built only when a check has to run
-        for owner in owners:
+    locales = [c for c in project.config.locales if c.code != project.config.source_locale]
+    shared = {c.code: hasher.file(catalog_path(project.root, c.code, SHARED)) for c in locales}
+    termbases: dict[str, list[Termbase]] = {c.code: [] for c in locales}  # built when needed
+
+    def key(locale: LocaleConfig, owner: str, path: Path) -> str:
+        source = hasher.file(project.guide_path(owner))
+        return (
+            f"po-check:{locale.code}:{locale.show_outdated}:{hasher.file(path)}:"
+            f"{source}:{shared[locale.code]}:{glossary}"
+        )
+
+    def check_owner(owner: str) -> None:
+        # Locale by locale: the guide's source passages, rendered for the first locale's
+        # comparison, are still in the Markdown cache for the others.
+        for locale in locales:
             path = catalog_path(project.root, locale.code, owner)
             if path.is_file():
-                source = hasher.file(project.guide_path(owner))
                 cache.replay(
-                    f"po-check:{locale.code}:{locale.show_outdated}:{hasher.file(path)}:"
-                    f"{source}:{shared}:{glossary}",
+                    key(locale, owner, path),
                     report,
-                    lambda scratch, p=path, c=locale, t=termbase: _check_file(
+                    lambda scratch, p=path, c=locale, t=termbases[locale.code]: _check_file(
                         project, c, p, scratch, t
                     ),
                 )
             if also is not None and owner in project.guides:
                 also(locale, owner)
+
+    def learn(owner: str) -> BuildCache:
+        known = BuildCache({}, dict(cache.coverage), dict(cache.checks), dict(cache.labels))
+        check_owner(owner)
+        return cache.added_since(known)
+
+    todo = [
+        owner
+        for owner in owners
+        if any(
+            (path := catalog_path(project.root, c.code, owner)).is_file()
+            and key(c, owner, path) not in cache.checks
+            for c in locales
+        )
+    ]
+    if jobs > 1 and len(todo) > 1:
+        for added in map_forked(learn, todo, jobs):
+            cache.merge(added)
+    for owner in owners:  # replays what the workers found, in order
+        check_owner(owner)
 
 
 def _check_file(
@@ -175,12 +215,17 @@ def check_catalog(
             if unsafe or too_big:
                 report.error(where, unsafe or too_big, HINT if unsafe else "shorten it")
                 continue
-            problems = ui_problems(source, target) if is_ui else compare(source, target)
+            if is_ui:
+                problems = ui_problems(source, target)
+                extra = missing_and_extra(
+                    _visible(render_markdown(source)), _visible(render_markdown(target))
+                )[1]
+            else:
+                problems, extra = _compare(source, target)
             for problem in problems:
                 report.error(where, problem, hint)
             for problem in termbase.problems(source, target) if termbase else []:
                 report.warning(where, problem, "use one term per concept, as the glossary does")
-            _, extra = missing_and_extra(_visible(source), _visible(target))
             for number in [] if IGNORE_ADDED_NUMBERS in message.flags else extra:
                 report.warning(
                     where,
@@ -208,13 +253,18 @@ def ui_problems(source: str, target: str) -> list[str]:
     return [problem] if problem else []
 
 
-def _visible(text: str) -> str:
-    """Return the text a reader sees: Markdown rendered, tags dropped, entities decoded."""
-    return html.unescape(_TAG.sub(" ", str(render_markdown(text))))
+def _visible(rendered: str) -> str:
+    """Return the text a reader sees in rendered HTML: tags dropped, entities decoded."""
+    return html.unescape(_TAG.sub(" ", rendered))
 
 
 def compare(source: str, target: str) -> list[str]:
     """Return what a translation broke compared with its source text."""
+    return _compare(source, target)[0]
+
+
+def _compare(source: str, target: str) -> tuple[list[str], list[str]]:
+    """Return what a translation broke, and the numbers it shows that the source does not."""
     problems = []
     for name, pattern in (("placeholder", _BLANK), ("format placeholder", _PYFORMAT)):
         problems += _multiset_problems(name, pattern.findall(source), pattern.findall(target))
@@ -226,7 +276,7 @@ def compare(source: str, target: str) -> list[str]:
     )
     if len(_RAW_HTML.findall(target)) > len(_RAW_HTML.findall(source)):
         problems.append("translation contains raw HTML that the source does not have")
-    missing, _ = missing_and_extra(_visible(source), _visible(target))
+    missing, extra = missing_and_extra(_visible(source_html), _visible(target_html))
     for number in missing:
         problems.append(f"number {number} of the source is missing from the translation")
     if len(_BOLD.findall(target)) % 2:
@@ -236,7 +286,7 @@ def compare(source: str, target: str) -> list[str]:
             f"the source has {source_html.count('<li>')} list item(s), "
             f"the translation {target_html.count('<li>')}"
         )
-    return problems
+    return problems, extra
 
 
 def _multiset_problems(name: str, source: list[str], target: list[str]) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import multiprocessing
 import os
 import signal
 import threading
@@ -79,3 +80,32 @@ def render_all(
 
 def _largest_first(jobs: Iterable[Job]) -> list[Job]:
     return sorted(jobs, key=lambda job: len(getattr(job, "html", "")), reverse=True)
+
+
+_FORKED: Callable | None = None  # the function forked workers run (inherited, not pickled)
+
+
+def map_forked(function: Callable, items: list, workers: int) -> list:
+    """Return [function(item) for item in items], in forked worker processes when workers > 1.
+
+    The workers are forked from this process, so function may use everything it has loaded
+    (the project, the parsed schema); items and results travel by pickle.
+    """
+    global _FORKED
+    if workers <= 1 or len(items) <= 1:
+        return [function(item) for item in items]
+    _FORKED = function
+    try:
+        with ProcessPoolExecutor(
+            max_workers=min(workers, len(items)),
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_end_with_parent,
+            initargs=(os.getpid(),),
+        ) as pool:
+            return list(pool.map(_call_forked, items))
+    finally:
+        _FORKED = None
+
+
+def _call_forked(item):
+    return _FORKED(item)

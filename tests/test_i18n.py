@@ -353,3 +353,22 @@ def test_glossary_export_opens_in_translate_toolkit(tmp_project, tmp_path):
     assert result.exit_code == 0, result.output
     units = tbx.tbxfile.parsefile(str(tmp_path / "g/zh-Hans.tbx")).units
     assert [(u.source, u.target) for u in units] == [("court list", "法院名单")]
+
+
+def test_checks_in_worker_processes_find_what_one_process_finds(tmp_project):
+    from guidegen.cache import BuildCache
+    from guidegen.loader import load_project
+    from guidegen.problems import Report
+    from guidegen.translation_checks import check_translations
+
+    root = tmp_project()
+    po = root / "content/locales/zh-Hans/guides/leave-list.po"
+    po.write_text(po.read_text().replace("3个工作日", "4个工作日").replace("**决定书**", "**决定书"))
+    found = []
+    for jobs in (1, 2):
+        report, cache = Report(root), BuildCache()
+        check_translations(load_project(root, report), report, cache, jobs=jobs)
+        found.append(([(p.location, p.severity, p.message) for p in report.problems], cache))
+    assert found[0][0] == found[1][0] and found[0][1].checks == found[1][1].checks
+    messages = " ".join(m for _, _, m in found[1][0])
+    assert "number 3 of the source is missing" in messages and "unbalanced **" in messages

@@ -143,3 +143,17 @@ def test_a_chinese_sentence_with_blanks_is_prose_not_a_row_of_fields():
     assert not paragraphs(chinese)[0].fields
     assert paragraphs("案号：{case}")[0].fields
     assert paragraphs("Signature: {signature}   Date: {date}")[0].fields
+
+
+PLAIN_ALPHABET = st.sampled_from(
+    list("abcXYZ 019.,;:!?()'\"/%$+=~^-#|{}") + list("法院名单，。：") + list("ئەنۇ،؟") + ["\u200f", "ệ", "\u2028", "\u00ad", "\u3000", "\u200b"]
+)
+
+
+@settings(max_examples=3000, derandomize=True, deadline=None)
+@given(st.text(PLAIN_ALPHABET, max_size=40))
+def test_the_plain_text_shortcut_gives_what_markdown_gives(text):
+    from guidegen.markup import full_markdown, render_markdown
+
+    render_markdown.cache_clear()
+    assert render_markdown(text) == full_markdown(text), repr(text)

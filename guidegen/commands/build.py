@@ -18,9 +18,10 @@ from ..output import (
     ManifestEntry,
     confine,
     entry_for,
+    flush_to_disk,
     read_manifest,
-    write_durable,
     write_manifest,
+    write_new,
 )
 from ..pipeline import (
     SITE_DIR,
@@ -33,9 +34,8 @@ from ..pipeline import (
 from ..plan import SITE_FORMAT, Plan, Planned, Selection, plan_outputs
 from ..problems import Report
 from ..progress import Progress
-from ..readability import check_readability
 from ..render import PageRenderer, make_environment
-from ..translation_checks import check_translations
+from ..validate import validate
 from ..versions import (
     CACHE,
     claim_output,
@@ -118,7 +118,7 @@ class Build:
         if self.version is None:
             self.version = start_version(self.options.out)
         target = self.version / SITE_DIR / output.path
-        write_durable(target, output.data, self.version / SITE_DIR)
+        write_new(target, output.data, self.version / SITE_DIR)
         self.entries[output.path] = entry_for(
             self.version / SITE_DIR, target, output.guide, output.locale, output.format, output.data
         )
@@ -170,14 +170,14 @@ def load_and_validate(state: Build) -> Project:
     code = code_hash(state.hasher)
     if state.cache.checks.get("code") != [{"hash": code}]:
         state.cache = BuildCache(checks={"code": [{"hash": code}]})  # new guidegen: start afresh
-    check_translations(
+    validate(
         project,
         report,
         state.cache,
         state.hasher,
         also=lambda locale, guide_id: _remember_catalog(state, project, locale, guide_id),
+        jobs=options.jobs or os.cpu_count() or 1,
     )
-    check_readability(project, report, state.cache, state.hasher)
     fail_on_problems(report, options.strict)
     unknown = [f"locale '{c}'" for c in sorted(set(options.locales) - set(project.config.codes))]
     unknown += [f"guide '{g}'" for g in sorted(set(options.guides) - set(project.guides))]
@@ -351,6 +351,7 @@ def publish(state: Build, plan: Plan) -> None:
     entries = {k: v for k, v in state.entries.items() if (site_root / k).is_file()}
     write_manifest(state.version, entries)
     state.cache.save(state.version / CACHE)
+    flush_to_disk()
     publish_version(out, state.version)
 
 

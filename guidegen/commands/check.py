@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..loader import load_project
-from ..localize import localize_site
 from ..problems import Report
-from ..readability import check_readability
-from ..translation_checks import check_translations
+from ..validate import validate
 
 
 def check(project_dir: Path) -> Report:
@@ -17,10 +16,7 @@ def check(project_dir: Path) -> Report:
     project = load_project(project_dir, report)
     if project is None:
         return report
-    for locale in project.config.locales:
-        localize_site(project, locale, report)
-    check_translations(project, report)
-    check_readability(project, report)
+    validate(project, report, jobs=os.cpu_count() or 1)
     review_notes(project, report)
     return report
 

@@ -1,0 +1,34 @@
+"""The one list of checks on a loaded project, shared by `guidegen check` and `guidegen build`.
+
+Loading (guidegen.loader) already checks the YAML against the schema, references, review dates
+and passage limits; these are the checks that read the translations and measure the text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .cache import BuildCache, Hasher
+from .config import LocaleConfig
+from .loader import Project
+from .problems import Report
+from .readability import check_readability
+from .translation_checks import check_translations
+
+
+def validate(
+    project: Project,
+    report: Report,
+    cache: BuildCache | None = None,
+    hasher: Hasher | None = None,
+    also: Callable[[LocaleConfig, str], None] | None = None,
+    jobs: int = 1,
+) -> None:
+    """Report every problem of the translations and of the text's reading level.
+
+    With a cache, checks of unchanged files are replayed; `also(locale, guide_id)` runs while
+    each guide catalog is parsed (the build records coverage then); jobs > 1 checks the
+    translations in that many processes.
+    """
+    check_translations(project, report, cache, hasher, also, jobs)
+    check_readability(project, report, cache, hasher)
