@@ -7,20 +7,23 @@ import unicodedata
 from dataclasses import dataclass, field
 
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
-SHORT_TEXT = 40  # columns: a paragraph of short labels and blanks is laid out as a field row
+ROW_TEXT = 36  # columns: a paragraph of at most this much text and two blanks is a field row
+KEEP_TEXT = 12  # columns: a line this short without blanks ('此致', 'To:') stays with the next
 
 
 @dataclass
 class Paragraph:
     """One paragraph of a letter: ("text", s) and ("blank", name) pieces, and how to lay it out.
 
-    A field row ('Case number: ____', 'Signature: ____  Date: ____') lets its one-line blanks
-    stretch to the end of the line; prose keeps blanks inline, and a blank of several lines is a
-    block of its own, so no line is left half empty before it.
+    A field row ('Case number: ____', 'Signature: ____  Date: ____': little text, one or two
+    one-line blanks) lets its blanks share the rest of the line; prose keeps blanks inline, and a
+    blank of several lines is a block of its own, so no line is left half empty before it.
     """
 
     pieces: list[tuple[str, str]] = field(default_factory=list)
     fields: bool = False
+    blanks: int = 0
+    keep: bool = False  # a short line that must not end a page (the next paragraph follows it)
 
 
 def placeholders(text: str) -> set[str]:
@@ -43,15 +46,14 @@ def paragraphs(text: str, lines: dict[str, int] | None = None) -> list[Paragraph
         if position < len(block):
             paragraph.pieces.append(("text", block[position:]))
         blanks = [value for kind, value in paragraph.pieces if kind == "blank"]
+        text = columns("".join(value.strip() for kind, value in paragraph.pieces if kind == "text"))
+        paragraph.blanks = len(blanks)
         paragraph.fields = (
-            bool(blanks)
-            and all(
-                columns(value.strip()) <= SHORT_TEXT
-                for kind, value in paragraph.pieces
-                if kind == "text"
-            )
+            0 < len(blanks) <= 2
+            and text <= ROW_TEXT
             and all(lines.get(name, 1) == 1 for name in blanks)
         )
+        paragraph.keep = not blanks and text <= KEEP_TEXT
         result.append(paragraph)
     return result
 

@@ -28,6 +28,7 @@ _TAG = re.compile(r"(<[^>]*>)")
 _LTR_TOKEN = r"\+?[A-Za-z0-9](?:[A-Za-z0-9.:/@+_%#?=&~\-]*[A-Za-z0-9/])?"
 _LTR_RUN = re.compile(rf"{_LTR_TOKEN}(?: {_LTR_TOKEN})*")
 _NEEDS_ISOLATION = re.compile(r"[A-Za-z]|[.:/@+]|\d \d")
+SHORT_RUN = 8  # characters: a run of another script this short (a term, a name) never wraps
 
 
 @functools.cache
@@ -90,7 +91,8 @@ class ScriptMarker:
             if start < position:
                 continue  # overlaps a run already marked
             out.append(self._between(text[position:start]))
-            out.append(f'<span lang="{code}">{text[start:end]}</span>')
+            short = ' class="short"' if end - start <= SHORT_RUN else ""  # kept on one line
+            out.append(f'<span lang="{code}"{short}>{text[start:end]}</span>')
             position = end
         out.append(self._between(text[position:]))
         return "".join(out)

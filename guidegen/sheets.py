@@ -33,10 +33,21 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def add_sheet_marks(html: str, pages: dict[int, int], label: str) -> str:
+def counter_content(label: str) -> str:
+    """Return a CSS content value for the locale's 'Page %(page)s of %(pages)s' pattern."""
+    parts = re.split(r"(%\(pages?\)s)", label)
+    values = [
+        {"%(page)s": "counter(page)", "%(pages)s": "counter(pages)"}.get(part) or css_string(part)
+        for part in parts
+        if part
+    ]
+    return " ".join(values)
+
+
+def add_sheet_marks(html: str, pages: dict[int, int], label: str, size: str = "10pt") -> str:
     """Return html with a 'Letter: page k of n' mark on each page of a sheet of several pages.
 
-    label is the locale's %-pattern with %(page)s and %(pages)s.
+    label is the locale's %-pattern with %(page)s and %(pages)s; size the mark's type size.
     """
     rules = []
     for index, total in sorted(pages.items()):
@@ -46,6 +57,6 @@ def add_sheet_marks(html: str, pages: dict[int, int], label: str) -> str:
             text = label.replace("%(page)s", str(page)).replace("%(pages)s", str(total))
             rules.append(
                 f"@page letter-{index}:nth({page} of letter-{index}) "
-                f"{{ @top-center {{ content: {css_string(text)}; font-size: 10pt; }} }}"
+                f"{{ @top-center {{ content: {css_string(text)}; font-size: {size}; }} }}"
             )
     return html.replace(MARKER, "\n".join(rules), 1) if rules else html

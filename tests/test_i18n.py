@@ -363,7 +363,9 @@ def test_checks_in_worker_processes_find_what_one_process_finds(tmp_project):
 
     root = tmp_project()
     po = root / "content/locales/zh-Hans/guides/leave-list.po"
-    po.write_text(po.read_text().replace("3个工作日", "4个工作日").replace("**决定书**", "**决定书"))
+    po.write_text(
+        po.read_text().replace("3个工作日", "4个工作日").replace("**决定书**", "**决定书")
+    )
     found = []
     for jobs in (1, 2):
         report, cache = Report(root), BuildCache()

@@ -146,7 +146,10 @@ def test_a_chinese_sentence_with_blanks_is_prose_not_a_row_of_fields():
 
 
 PLAIN_ALPHABET = st.sampled_from(
-    list("abcXYZ 019.,;:!?()'\"/%$+=~^-#|{}") + list("法院名单，。：") + list("ئەنۇ،؟") + ["\u200f", "ệ", "\u2028", "\u00ad", "\u3000", "\u200b"]
+    list("abcXYZ 019.,;:!?()'\"/%$+=~^-#|{}")
+    + list("法院名单，。：")
+    + list("ئەنۇ،؟")
+    + ["\u200f", "ệ", "\u2028", "\u00ad", "\u3000", "\u200b"]
 )
 
 

@@ -6,6 +6,8 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from markupsafe import Markup
+
 from .base import N_, GuideUnit, OutputFormat
 
 
@@ -25,6 +27,7 @@ class PdfJob:
     direction: str = "ltr"
     sheets_html: str = ""  # the letter sheets alone, laid out first to count their pages
     sheet_label: str = ""  # the locale's 'Letter: page %(page)s of %(pages)s'
+    mark_size: str = "10pt"  # the type size of that mark
 
     def run(self) -> bytes:
         from ..pdf import make_fetcher, render_pdf
@@ -37,7 +40,9 @@ class PdfJob:
 
             base = self.base_dir.as_uri() + "/"
             sheets = HTML(string=self.sheets_html, base_url=base, url_fetcher=fetcher).render()
-            html = add_sheet_marks(html, count_sheet_pages(sheets), self.sheet_label)
+            html = add_sheet_marks(
+                html, count_sheet_pages(sheets), self.sheet_label, self.mark_size
+            )
         return render_pdf(html, self.base_dir, fetcher, self.identifier, self.direction, forms=True)
 
 
@@ -64,6 +69,7 @@ class PdfFormat(OutputFormat):
         from ..pdf import MEMORY_SCHEME, qr_svg
         from ..pipeline import guide_context, stylesheets
         from ..render import template_dirs
+        from ..sheets import counter_content
 
         code, guide_id = unit.code, unit.guide_id
         context = guide_context(unit)
@@ -71,7 +77,15 @@ class PdfFormat(OutputFormat):
         memory = {qr_url: qr_svg(context["canonical_url"])}
         sheets, memory_assets = stylesheets(unit.project, print_media=True)
         memory.update(memory_assets)
-        options = dict(print=True, paper=unit.paper, large=self.large, qr_src=qr_url)
+        plain = unit.renderer.interface.plain
+        options = dict(
+            print=True,
+            paper=unit.paper,
+            large=self.large,
+            qr_src=qr_url,
+            # safe inside <style>: counter_content escapes quotes, backslashes and angle brackets
+            page_label=Markup(counter_content(plain(N_("Page %(page)s of %(pages)s")))),
+        )
         html = unit.renderer.render("guide_pdf.html", stylesheets=sheets, **options, **context)
         guide = unit.site.guides[guide_id]
         sheets_html = ""
@@ -92,7 +106,8 @@ class PdfFormat(OutputFormat):
             f"{guide_id}/{code}/{guide.edition}{self.suffix}",
             unit.site.locale.dir,
             sheets_html,
-            unit.renderer.interface.plain(N_("Letter: page %(page)s of %(pages)s")),
+            plain(N_("Letter: page %(page)s of %(pages)s")),
+            "14pt" if self.large else "10pt",
         )
 
 
