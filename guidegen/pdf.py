@@ -13,6 +13,7 @@ import inspect
 import io
 import logging
 import re
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,28 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MEMORY_SCHEME = "guidegen-memory"
+
+
+@contextmanager
+def weasyprint_warnings():
+    """Collect what WeasyPrint warns about (CSS it ignores, missing glyphs, refused fetches)."""
+    messages: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append(record.getMessage())
+
+    weasy = logging.getLogger("weasyprint")
+    handler, level, propagate = Collect(logging.WARNING), weasy.level, weasy.propagate
+    weasy.addHandler(handler)
+    weasy.setLevel(logging.WARNING)
+    weasy.propagate = False  # reported with the build's problems, not printed as they come
+    try:
+        yield messages
+    finally:
+        weasy.removeHandler(handler)
+        weasy.setLevel(level)
+        weasy.propagate = propagate
 
 
 class FetchRefused(ValueError):

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from .formats import Job
+from .formats.base import Rendered
 
 logger = logging.getLogger(__name__)
 _PR_SET_PDEATHSIG = 1
@@ -45,14 +46,14 @@ def _end_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _run(job: Job) -> bytes:
+def _run(job: Job) -> Rendered:
     return job.run()
 
 
 def render_all(
     jobs: list[Job],
     workers: int,
-    on_done: Callable[[Job, bytes | None, BaseException | None], None],
+    on_done: Callable[[Job, Rendered | None, BaseException | None], None],
 ) -> None:
     """Run jobs, in worker processes when workers > 1, calling on_done for each result."""
     if workers <= 1 or len(jobs) <= 1:

@@ -221,3 +221,21 @@ def test_missing_font_stops_the_build_naming_the_package(tmp_project):
         "(install it: sudo apt-get install fonts-noto-nowhere)"
     ) in result.output
     assert not (root / "build/site/zh-Hans/leave-list/leave-list.zh-Hans.pdf").exists()
+
+
+def test_weasyprint_warnings_are_reported_and_fail_strict_builds(tmp_project):
+    from guidegen.render import BUILTIN_TEMPLATES
+
+    root = tmp_project()
+    (root / "templates").mkdir()
+    css = (BUILTIN_TEMPLATES / "pdf.css").read_text() + "\nbody { page-break-weird: 3; }\n"
+    (root / "templates/pdf.css").write_text(css)
+    args = ["build", "--project", str(root), "--locale", "en", "--format", "pdf"]
+    strict = CliRunner().invoke(cli, [*args, "--strict"])
+    assert strict.exit_code == 1, strict.output
+    assert "site/en/leave-list/leave-list.en.pdf:1:1: warning: WeasyPrint: Ignored" in strict.output
+    assert not (root / "build/site").exists(), "nothing published"
+    relaxed = CliRunner().invoke(cli, args)
+    assert relaxed.exit_code == 0 and "WeasyPrint: Ignored" in relaxed.output
+    again = CliRunner().invoke(cli, [*args, "--strict"])  # up to date, and still not clean
+    assert again.exit_code == 1 and "WeasyPrint: Ignored" in again.output

@@ -12,6 +12,7 @@ from ..cache import BuildCache, Hasher, code_hash, digest
 from ..errors import BuildError, ContentError
 from ..fonts import require_font
 from ..formats import GuideUnit, Job, Output, OutputFormat, registry, select
+from ..formats.base import Rendered
 from ..loader import Project, load_project
 from ..localize import LocalizedSite, guide_coverage, guide_label, localize_site
 from ..output import (
@@ -32,7 +33,7 @@ from ..pipeline import (
     theme_assets,
 )
 from ..plan import SITE_FORMAT, Plan, Planned, Selection, plan_outputs
-from ..problems import Report
+from ..problems import Location, Report
 from ..progress import Progress
 from ..render import PageRenderer, make_environment
 from ..validate import validate
@@ -146,6 +147,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     try:
         jobs = timed("render HTML", render_pages, state, plan, sites, todo, progress)
         timed("render PDF", render_in_workers, state, sites, jobs, progress)
+        fail_on_problems(state.report, options.strict)  # --strict counts WeasyPrint's warnings
         timed("publish", publish, state, plan)
     except BaseException:
         if state.version is not None:
@@ -233,7 +235,11 @@ def outdated_outputs(state: Build, plan: Plan) -> list[Planned]:
         item = replace(page, key=digest(page.key, links))
         if not fresh(item):
             todo.append(item)
-    state.result.up_to_date += [i.path for i in wanted if i.path not in {t.path for t in todo}]
+    rendering = {t.path for t in todo}
+    state.result.up_to_date += [i.path for i in wanted if i.path not in rendering]
+    for item in wanted:  # what the renderer warned about when it made the files kept
+        if item.path not in rendering and f"render:{item.key}" in state.cache.checks:
+            state.cache.replay(f"render:{item.key}", state.report, lambda found: None)
     return todo
 
 
@@ -282,7 +288,7 @@ def render_pages(
             if fmt.in_worker:
                 heavy.append((job, item.key))
                 continue
-            output = Output(job.path, job.guide, job.locale, job.format, job.run())
+            output = Output(job.path, job.guide, job.locale, job.format, job.run().data)
         state.emit(output, item.key)
     return heavy
 
@@ -319,16 +325,31 @@ def render_in_workers(
     keys = {job.path: key for job, key in jobs}
     advance = progress.start(len(jobs), "PDFs")
 
-    def collect(job: Job, data: bytes | None, error: BaseException | None) -> None:
+    def collect(job: Job, rendered: Rendered | None, error: BaseException | None) -> None:
         advance()
-        if data is not None:
-            state.emit(Output(job.path, job.guide, job.locale, job.format, data), keys[job.path])
+        if rendered is not None:
+            key = keys[job.path]
+            state.emit(Output(job.path, job.guide, job.locale, job.format, rendered.data), key)
+            state.cache.replay(
+                f"render:{key}",
+                state.report,
+                lambda found: _renderer_warnings(job, rendered, found),
+            )
             return
         state.result.failed.append(f"{job.path}: {type(error).__name__}: {error}")
         if not state.options.keep_going:
             raise BuildError(f"{job.path}: rendering failed: {error}") from error
 
     render_all([job for job, _ in jobs], state.options.jobs or os.cpu_count() or 1, collect)
+
+
+def _renderer_warnings(job: Job, rendered: Rendered, report: Report) -> None:
+    for message in rendered.warnings:
+        report.warning(
+            Location(f"{SITE_DIR}/{job.path}", 1, 1),
+            f"WeasyPrint: {message}",
+            "the theme's CSS or templates ask for something WeasyPrint cannot do",
+        )
 
 
 def publish(state: Build, plan: Plan) -> None:

@@ -38,6 +38,14 @@ class Output:
     data: bytes
 
 
+@dataclass
+class Rendered:
+    """A rendered file, and what the renderer warned about while making it."""
+
+    data: bytes
+    warnings: list[str] = field(default_factory=list)
+
+
 class Job(Protocol):
     """A file to render: plain data that can be sent to a worker process."""
 
@@ -46,7 +54,7 @@ class Job(Protocol):
     locale: str
     format: str
 
-    def run(self) -> bytes: ...
+    def run(self) -> Rendered: ...
 
 
 @dataclass
@@ -59,8 +67,8 @@ class Ready:
     format: str
     data: bytes
 
-    def run(self) -> bytes:
-        return self.data
+    def run(self) -> Rendered:
+        return Rendered(self.data)
 
 
 @dataclass(frozen=True)

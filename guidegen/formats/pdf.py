@@ -8,7 +8,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from .base import N_, GuideUnit, OutputFormat
+from .base import N_, GuideUnit, OutputFormat, Rendered
 
 
 @dataclass
@@ -29,11 +29,17 @@ class PdfJob:
     sheet_label: str = ""  # the locale's 'Letter: page %(page)s of %(pages)s'
     mark_size: str = "10pt"  # the type size of that mark
 
-    def run(self) -> bytes:
-        from ..pdf import make_fetcher, render_pdf
+    def run(self) -> Rendered:
+        from ..pdf import make_fetcher, weasyprint_warnings
+
+        with weasyprint_warnings() as warnings:
+            data = self._render(make_fetcher(self.asset_roots, self.memory))
+        return Rendered(data, list(dict.fromkeys(warnings)))  # each once
+
+    def _render(self, fetcher) -> bytes:
+        from ..pdf import render_pdf
         from ..sheets import add_sheet_marks, count_sheet_pages
 
-        fetcher = make_fetcher(self.asset_roots, self.memory)
         html = self.html
         if self.sheets_html:
             from weasyprint import HTML
