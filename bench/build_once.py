@@ -1,6 +1,8 @@
 """Run one guidegen build through its Python API and print what it did as one JSON line.
 
-Usage: python bench/build_once.py PROJECT OUT '{"formats": ["html"], "jobs": 2}'
+Usage: python bench/build_once.py PROJECT OUT '{"formats": ["html"], "jobs": 2}' [PROFILE]
+
+With PROFILE, the build runs under cProfile and its statistics are written to that file.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ def main() -> None:
     if "formats" in options:
         options["formats"] = tuple(options["formats"])
     imported = time.perf_counter()
-    result = build(BuildOptions(project=project, out=out, **options))
+    result = _run(build, BuildOptions(project=project, out=out, **options), sys.argv[4:])
     finished = time.perf_counter()
     print(
         json.dumps(
@@ -37,6 +39,19 @@ def main() -> None:
             }
         )
     )
+
+
+def _run(build, options, profile: list[str]):
+    """Run the build, under cProfile when a statistics file is given."""
+    if not profile:
+        return build(options)
+    import cProfile
+
+    profiler = cProfile.Profile()
+    try:
+        return profiler.runcall(build, options)
+    finally:
+        profiler.dump_stats(profile[0])
 
 
 if __name__ == "__main__":

@@ -1,13 +1,14 @@
-"""Time each PDF as guidegen renders it, and the same HTML with a minimal stylesheet (the floor).
+"""Time each PDF as guidegen renders it, or the same HTML with a minimal stylesheet (the floor).
 
-Usage: python bench/pdf_floor.py PROJECT
+Usage: python bench/pdf_floor.py PROJECT guidegen|floor
 
 guidegen's jobs come from the PDF formats' `prepare` (the HTML of guide_pdf.html with its
-stylesheets), as a build makes them; `PdfJob.run()` renders one as a build does. The floor renders
-the same HTML with WeasyPrint directly, the theme's stylesheets (style.css, pdf.css) swapped for
-one that has only the page margins and font sizes of pdf.css; the font rules (fonts.css) stay.
-It is rendered twice: tagged PDF/UA-1 as guidegen writes it, and as a plain untagged PDF. One job
-after another in this one process, after a warm-up render; prints one JSON line.
+stylesheets), as a build makes them; in `guidegen` mode `PdfJob.run()` renders each one as a build
+does. In `floor` mode WeasyPrint renders the same HTML directly, with the theme's stylesheets
+(style.css, pdf.css) swapped for one holding only pdf.css's page margins and font sizes (fonts.css,
+the font rules, stays): once as a tagged PDF/UA-1, once as a plain PDF. The two modes run in
+separate processes, because guidegen's render installs hooks into WeasyPrint's tagger for the
+rest of its process. Jobs render one after another, after a warm-up; prints one JSON line.
 """
 
 from __future__ import annotations
@@ -93,18 +94,25 @@ def page_count(data: bytes) -> int:
     return len(PdfReader(io.BytesIO(data)).pages)
 
 
-def measure(job, css: str) -> dict:
-    """Render one job three ways; return the seconds, sizes and page counts of each."""
-    row = {"path": job.path, "format": job.format, "locale": job.locale, "html": len(job.html)}
+def render_plans(job, css: str, mode: str) -> list[tuple[str, object]]:
+    """Return the (name, render) pairs a mode times for one job."""
+    if mode == "guidegen":
+        return [("guidegen", job.run)]
     html = floor_html(job, css)
-    for name, render in (
+    return [
         ("floor_plain", lambda: render_floor(job, html, tagged=False)),
         ("floor_tagged", lambda: render_floor(job, html, tagged=True)),
-        ("guidegen", job.run),
-    ):
+    ]
+
+
+def measure(job, css: str, mode: str) -> dict:
+    """Render one job as the mode says; return the seconds, size and page count of each render."""
+    row = {"path": job.path, "format": job.format, "locale": job.locale, "html": len(job.html)}
+    for name, render in render_plans(job, css, mode):
         started = time.perf_counter()
         data = render()
         row[name] = time.perf_counter() - started
+        data = getattr(data, "data", data)  # newer jobs return Rendered(data, warnings)
         row[f"{name}_bytes"] = len(data)
         row[f"{name}_pages"] = page_count(data)
     return row
@@ -112,20 +120,17 @@ def measure(job, css: str) -> dict:
 
 def main() -> None:
     """Prepare every PDF job of PROJECT, warm WeasyPrint up, then time each job."""
-    from guidegen.pdf import install_language_tags
-
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    root = Path(sys.argv[1])
+    root, mode = Path(sys.argv[1]), sys.argv[2]
     started = time.perf_counter()
     jobs = prepare_jobs(root)
     prepared = time.perf_counter() - started
     css = minimal_css(root)
-    install_language_tags()  # guidegen's /Lang tagging, for the tagged floor too
     smallest = min(jobs, key=lambda job: len(job.html))
-    render_floor(smallest, floor_html(smallest, css), tagged=True)  # warm-up: fonts, imports
-    smallest.run()
-    rows = [measure(job, css) for job in jobs]
+    for _, render in render_plans(smallest, css, mode):  # warm-up: imports, fonts, hooks
+        render()
+    rows = [measure(job, css, mode) for job in jobs]
     print(json.dumps({"prepare_seconds": prepared, "css": css, "jobs": rows}))
 
 

@@ -3,9 +3,10 @@
 Usage:
   .venv/bin/pip install -e '.[bench]'                      # MkDocs, for the comparison
   .venv/bin/python bench/run.py                            # 200 guides x 5 locales = 1,000 docs
-  .venv/bin/python bench/run.py --guides 40 --pdf --check  # every section, quickly
+  .venv/bin/python bench/run.py --guides 40 --pdf --check --profile  # every section, quickly
   .venv/bin/python bench/run.py --guides 2000 --skip mkdocs,floors,rebuilds,jobs  # 10,000 docs
-  more: --locales N, --jobs N, --identical, --json PATH, --keep DIR, --pdf-guides N
+  more: --locales N, --jobs N, --identical, --json PATH, --keep DIR, --pdf-guides N,
+        --quiet-wait SECONDS (on a shared machine: wait for idle CPUs before each run)
 
 Sections: the corpus; guidegen and MkDocs on the same documents; the cold HTML build by stage,
 each stage beside its floor (the libraries it uses, alone, over the same inputs); the no-op and
@@ -37,6 +38,7 @@ REPO = BENCH.parent
 sys.path[:0] = [str(REPO), str(BENCH)]
 
 import mkdocs_site  # noqa: E402
+import processes  # noqa: E402
 from corpus import EXTRA_LOCALE_COPIES, Corpus, bundled_counts, edit_one_passage, make_corpus  # noqa: E402
 from processes import SAMPLE_SECONDS, Run, run_python  # noqa: E402
 from report import Table, ratio, write_json  # noqa: E402
@@ -59,7 +61,7 @@ FLOOR_NAMES = {
     "markdown_alone": "Python-Markdown alone, each distinct passage",
     "nh3_alone": "nh3 (guidegen's sanitise) alone, each distinct passage",
     "jinja": "Jinja2, a minimal template per page over the same passages",
-    "write": "write + fsync of guidegen's guide pages",
+    "write": "writing guidegen's guide pages again, then one os.sync()",
 }
 
 
@@ -72,8 +74,21 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--identical", action="store_true", help="clone guides unchanged")
     parser.add_argument("--check", action="store_true", help="run 'guidegen check' on the corpus")
     parser.add_argument("--pdf", action="store_true", help="also benchmark the PDFs")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="cold HTML builds: run N times, keep the fastest"
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="profile one more cold HTML build (cProfile)"
+    )
     parser.add_argument("--pdf-guides", type=int, help="guides of the PDF corpus [bundled]")
     parser.add_argument("--skip", default="", help=f"sections to skip: {','.join(SECTIONS)}")
+    parser.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="before each run, wait up to this long for other processes to leave the CPUs idle",
+    )
     parser.add_argument("--json", type=Path, help="write every number to this JSON file")
     parser.add_argument("--keep", type=Path, help="keep the corpus and builds in this folder")
     args = parser.parse_args()
@@ -83,11 +98,10 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def build(project: Path, **options) -> Run:
+def build(project: Path, profile: Path | None = None, **options) -> Run:
     """Build project into project/build in a fresh process through guidegen's Python API."""
-    return run_python(
-        [str(BENCH / "build_once.py"), str(project), str(project / "build"), json.dumps(options)]
-    )
+    args = [str(BENCH / "build_once.py"), str(project), str(project / "build"), json.dumps(options)]
+    return run_python(args + ([str(profile)] if profile else []))
 
 
 def fresh_copy(corpus: Corpus, target: Path) -> Path:
@@ -134,7 +148,7 @@ def run_check(corpus: Corpus) -> dict:
         check=False,
     )
     lines = (done.stdout + done.stderr).strip().splitlines()
-    summary = next((line for line in reversed(lines) if "error(s)" in line), lines[-1:])
+    summary = next((line for line in reversed(lines) if "error(s)" in line), "no summary line")
     return {
         "summary": f"{summary} (exit {done.returncode}, {time.perf_counter() - started:.0f} s)",
         "returncode": done.returncode,
@@ -189,6 +203,10 @@ def stage_tables(cold: Run, floors: dict | None) -> list[Table]:
         parts = STAGE_FLOORS.get(name, ()) if floors else ()
         floor = sum(floors[p]["seconds"] for p in parts) if parts else None
         stages.add(name, seconds, " + ".join(parts) or None, floor, ratio(seconds, floor))
+    repeats = cold.data.get("repeats", [])
+    if len(repeats) > 1:
+        walls = ", ".join(f"{wall:.1f}" for wall in repeats)
+        stages.notes.append(f"The fastest of {len(repeats)} cold builds (walls: {walls} s).")
     stages.add("build() total", cold.data["seconds"], None, None, None)
     stages.add("process wall (imports included)", cold.wall, None, None, None)
     if floors is None:
@@ -242,6 +260,11 @@ def rebuild_section(project: Path, corpus: Corpus, cold: Run, jobs: int) -> tupl
         ", ".join(noop.data["written"]) or "nothing",
     )
     runs = {"no-op rebuild": noop}
+    if noop.code != cold.code:
+        table.notes.append(
+            "guidegen's code changed between the cold build and the rebuilds (someone edited the "
+            "checkout): the no-op rebuild then renders everything again."
+        )
     if EXTRA_LOCALE_COPIES in corpus.locales:
         context = edit_one_passage(project, corpus.guides, EXTRA_LOCALE_COPIES)
         edit = build(project, formats=["html"], jobs=jobs)
@@ -268,7 +291,10 @@ def jobs_table(cold: Run, single: Run) -> Table:
             ("render HTML stage", "s"),
             ("÷ -j 1 wall", "x"),
         ],
-        notes=["-j sets the PDF worker processes; HTML pages render in the main process."],
+        notes=[
+            "-j is guidegen's --jobs (worker processes); what runs in them depends on "
+            "the guidegen checked out."
+        ],
     )
     for run in (single, cold):
         table.add(
@@ -281,23 +307,27 @@ def jobs_table(cold: Run, single: Run) -> Table:
     return table
 
 
-def memory_table(runs: dict[str, Run]) -> Table:
-    """Show the peak memory of each fresh process run, and of its process tree."""
+def runs_table(runs: dict[str, Run]) -> Table:
+    """Show each fresh-process run: wall time, peak memory of it and its tree, competing load."""
     table = Table(
-        "Peak memory (RSS) of each run",
+        "Every fresh-process run: peak memory (RSS) and competing load",
         [
             ("run", "text"),
+            ("wall", "s"),
             ("main process", "mb"),
             ("largest child", "mb"),
             ("all processes: sum of peaks", "mb"),
             ("all processes at once", "mb"),
             ("processes", "n"),
+            ("others' CPU", "%"),
         ],
         notes=[
-            "main process: its ru_maxrss (sampled VmHWM for MkDocs); largest child: "
-            "RUSAGE_CHILDREN, which Linux gives as the largest child's peak, not a sum; "
-            f"sum of peaks and at once: /proc sampled every {SAMPLE_SECONDS:g} s "
-            "(VmHWM of every process summed; summed VmRSS at its highest).",
+            "main process: its ru_maxrss (sampled VmHWM where the run does not report it); "
+            "largest child: RUSAGE_CHILDREN, which Linux gives as the largest child's peak, not "
+            f"a sum; sum of peaks and at once: /proc sampled every {SAMPLE_SECONDS:g} s (VmHWM "
+            "of every process summed; summed VmRSS at its highest).",
+            "others' CPU: CPU time used meanwhile by processes outside the run, as a share of "
+            "all CPUs (the machine may be shared; high values make that run's times unreliable).",
             "README target: main process < 300 MB.",
         ],
     )
@@ -305,11 +335,13 @@ def memory_table(runs: dict[str, Run]) -> Table:
         main = run.data.get("rss_mb", run.root_hwm_mb)
         table.add(
             name,
+            run.wall,
             main,
             run.data.get("largest_child_rss_mb"),
             run.tree_hwm_sum_mb,
             run.tree_peak_mb,
             run.processes,
+            100 * run.others_cpu,
         )
     return table
 
@@ -329,14 +361,66 @@ def pdf_section(folder: Path, guides: int | None, jobs: int) -> tuple[list[Table
         )
         for n in sorted({1, jobs})
     }
-    per_pdf = run_python([str(BENCH / "pdf_floor.py"), str(corpus.root)])
-    runs["PDF floors (one process)"] = per_pdf
+    modes = {
+        mode: run_python([str(BENCH / "pdf_floor.py"), str(corpus.root), mode])
+        for mode in ("floor", "guidegen")
+    }
+    runs["PDF floors (one process)"] = modes["floor"]
+    runs["PDF jobs one by one (one process)"] = modes["guidegen"]
+    rows = _joined(modes["floor"].data["jobs"], modes["guidegen"].data["jobs"])
     tables = [
-        per_pdf_table(per_pdf.data["jobs"], per_pdf.data["css"]),
+        per_pdf_table(rows, modes["floor"].data["css"]),
         pdf_jobs_table(runs, jobs),
         pdf_sizes_table(folder / f"pdf-j{jobs}" / "build" / "site"),
     ]
     return tables, runs
+
+
+def profile_table(corpus: Corpus, folder: Path, jobs: int, rows: int = 25) -> tuple[Table, Run]:
+    """Profile one more cold HTML build; show guidegen's functions that take the most time."""
+    import pstats
+
+    stats_file = folder / "cold-html.prof"
+    project = fresh_copy(corpus, folder / "html-profiled")
+    run = build(project, stats_file, formats=["html"], jobs=jobs)
+    stats = pstats.Stats(str(stats_file)).stats
+    ours = [(key, row) for key, row in stats.items() if "/guidegen/" in key[0]]
+    total = max(cumulative for _, (_, _, _, cumulative, _) in ours)  # build() itself
+    table = Table(
+        f"Where a cold HTML build spends its time: guidegen's functions (cProfile, -j {jobs})",
+        [
+            ("function", "text"),
+            ("calls", "n"),
+            ("with callees", "s"),
+            ("share of build()", "%"),
+            ("own time", "s"),
+        ],
+        notes=[
+            f"The {rows} functions of guidegen/ with the most time including their callees, in "
+            f"one more cold build (profiled: {run.data['seconds']:.1f} s of build(), slower "
+            "than unprofiled, so read the shares). Nested functions count in each caller."
+        ],
+    )
+    for (path, line, name), (_, calls, own, cumulative, _) in sorted(
+        ours, key=lambda item: item[1][3], reverse=True
+    )[:rows]:
+        table.add(f"{_short(path)}:{line} {name}", calls, cumulative, 100 * cumulative / total, own)
+    return table, run
+
+
+def _short(path: str) -> str:
+    """Return a source path without the checkout's or site-packages' prefix."""
+    for marker in ("site-packages/", f"{REPO}/"):
+        if marker in path:
+            return path.split(marker, 1)[1]
+    return path
+
+
+def _joined(floors: list[dict], ours: list[dict]) -> list[dict]:
+    """Join the floor's and guidegen's rows of the same jobs (both prepared in the same order)."""
+    if [r["path"] for r in floors] != [r["path"] for r in ours]:
+        raise RuntimeError("the floor and guidegen processes prepared different PDF jobs")
+    return [{**floor, **row} for floor, row in zip(floors, ours, strict=True)]
 
 
 def per_pdf_table(rows: list[dict], css: str) -> Table:
@@ -356,8 +440,8 @@ def per_pdf_table(rows: list[dict], css: str) -> Table:
             ("pages: guidegen / floor", "text"),
         ],
         notes=[
-            "Mean seconds per PDF. guidegen: PdfJob.run() (tagged PDF/UA-1, /Lang per "
-            "element, letter sheets counted first in large print). Floors: the same HTML with "
+            "Mean seconds per PDF. guidegen: PdfJob.run(), what a build's PDF worker runs "
+            "(in one process here, job after job). Floors: the same HTML with "
             "style.css and pdf.css replaced by `" + css.replace("\n", " ") + "` and fonts.css "
             "kept, rendered by weasyprint.HTML(string=..., url_fetcher=...) directly: "
             "write_pdf(pdf_variant='pdf/ua-1', pdf_tags=True), and write_pdf() untagged."
@@ -451,6 +535,42 @@ def _raw_run(run: Run) -> dict:
     return {**run.__dict__, "data": data, "output": run.output[-2000:]}
 
 
+def conditions_table(info: dict, runs: dict[str, Run]) -> Table:
+    """Say what was measured: the checkout, the machine, how busy it was."""
+    table = Table("Conditions", [("measure", "text"), ("value", "text")])
+    changed = f", {info['changed_files']} tracked file(s) changed" if info["changed_files"] else ""
+    end = info.get("commit_at_end", info["commit"])
+    moved = f" (HEAD moved to {end} during the benchmark)" if end != info["commit"] else ""
+    table.add("checkout", f"{info['commit']}{changed}{moved}")
+    table.add("machine", f"{info['cpus']} CPUs, Python {info['python']}, {info['machine']}")
+    others = [100 * run.others_cpu for run in runs.values()]
+    table.add(
+        "CPU used by other processes during the runs",
+        f"median {statistics.median(others):.0f} %, highest {max(others):.0f} % of all CPUs "
+        "(see the last table)",
+    )
+    table.add("guidegen's code during the runs", _code_versions(runs))
+    waited = sum(run.waited for run in runs.values())
+    if waited:
+        table.add("waited for a quiet machine (--quiet-wait)", f"{waited:.0f} s in all")
+    versions = ", ".join(f"{name} {v}" for name, v in info["versions"].items() if v)
+    table.add("libraries", versions)
+    table.add("date", info["date"])
+    return table
+
+
+def _code_versions(runs: dict[str, Run]) -> str:
+    """Say whether every run measured the same guidegen code (others may edit the checkout)."""
+    versions: dict[str, list[str]] = {}
+    for name, run in runs.items():
+        versions.setdefault(run.code, []).append(name)
+    if len(versions) == 1:
+        return f"unchanged (fingerprint {next(iter(versions))})"
+    return f"CHANGED during the benchmark, {len(versions)} versions: " + "; ".join(
+        f"{code}: {', '.join(names)}" for code, names in versions.items()
+    )
+
+
 def meta(args: argparse.Namespace) -> dict:
     """Return what the numbers were measured on: checkout, machine, library versions."""
 
@@ -479,53 +599,70 @@ def _version(name: str) -> str:
         return ""
 
 
-def main() -> None:
-    """Make the corpus, run every section, print the tables, write the JSON."""
-    args = parse_args()
-    os.environ.setdefault("GUIDEGEN_TODAY", "2026-11-25")
-    folder = args.keep or Path(tempfile.mkdtemp(prefix="guidegen-bench-"))
-    folder.mkdir(parents=True, exist_ok=True)
-    info = meta(args)
-    print(
-        f"guidegen benchmark: {info['command']} (commit {info['commit']}, {info['date']})",
-        file=sys.stderr,
-    )
-    corpus = make_corpus(folder / "project", args.guides, args.locales, not args.identical)
-    check = run_check(corpus) if args.check else None
-    tables, runs, raw = [], {}, {"corpus": corpus.__dict__ | {"root": str(corpus.root)}}
-    project = fresh_copy(corpus, folder / f"html-j{args.jobs}")
-    cold = runs[f"cold HTML -j {args.jobs}"] = build(project, formats=["html"], jobs=args.jobs)
-    cold.data["jobs"] = args.jobs
-    pages = guide_pages(cold)
+def cold_build(corpus: Corpus, target: Path, jobs: int, repeat: int) -> Run:
+    """Build a fresh copy of the corpus cold, `repeat` times; return the fastest run."""
+    best = None
+    walls = []
+    for _ in range(max(1, repeat)):
+        shutil.rmtree(target, ignore_errors=True)
+        run = build(fresh_copy(corpus, target), formats=["html"], jobs=jobs)
+        walls.append(run.wall)
+        best = run if best is None or run.wall < best.wall else best
+    best.data["jobs"], best.data["repeats"] = jobs, walls
+    return best
+
+
+def html_sections(
+    args: argparse.Namespace, corpus: Corpus, folder: Path, runs: dict, raw: dict, check
+) -> list[Table]:
+    """Run the HTML sections: cold build, rebuilds, -j 1, floors, MkDocs; return their tables."""
+    project = folder / f"html-j{args.jobs}"
+    cold = runs[f"cold HTML -j {args.jobs}"] = cold_build(corpus, project, args.jobs, args.repeat)
     later: list[Table] = []
     if "rebuilds" not in args.skip:
         table, rebuilds = rebuild_section(project, corpus, cold, args.jobs)
         later.append(table)
         runs.update(rebuilds)
     if "jobs" not in args.skip and args.jobs != 1:
-        single = runs["cold HTML -j 1"] = build(
-            fresh_copy(corpus, folder / "html-j1"), formats=["html"], jobs=1
-        )
-        single.data["jobs"] = 1
+        single = runs["cold HTML -j 1"] = cold_build(corpus, folder / "html-j1", 1, args.repeat)
         later.append(jobs_table(cold, single))
     floors = None
     if "floors" not in args.skip:
         site = project / "build" / "site"
-        floors_run = run_python([str(BENCH / "floors.py"), str(corpus.root), str(site)])
-        floors = raw["floors"] = floors_run.data
-        runs["stage floors (one process)"] = floors_run
-    tables.append(corpus_table(corpus, floors, check))
+        runs["stage floors (one process)"] = run_python(
+            [str(BENCH / "floors.py"), str(corpus.root), str(site)]
+        )
+        floors = raw["floors"] = runs["stage floors (one process)"].data
+    tables = [corpus_table(corpus, floors, check)]
     if "mkdocs" not in args.skip:
-        table, mkdocs_runs = mkdocs_section(corpus, folder, cold, pages)
+        table, mkdocs_runs = mkdocs_section(corpus, folder, cold, guide_pages(cold))
         tables.append(table)
         runs.update(mkdocs_runs)
-    tables += stage_tables(cold, floors)
-    tables += later
+    return tables + stage_tables(cold, floors) + later
+
+
+def main() -> None:
+    """Make the corpus, run every section, print the tables, write the JSON."""
+    args = parse_args()
+    processes.quiet_wait = args.quiet_wait
+    os.environ.setdefault("GUIDEGEN_TODAY", "2026-11-25")
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="guidegen-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    info = meta(args)
+    print(f"guidegen benchmark: {info['command']} (commit {info['commit']})", file=sys.stderr)
+    corpus = make_corpus(folder / "project", args.guides, args.locales, not args.identical)
+    check = run_check(corpus) if args.check else None
+    runs, raw = {}, {"corpus": corpus.__dict__ | {"root": str(corpus.root)}}
+    tables = html_sections(args, corpus, folder, runs, raw, check)
+    if args.profile:
+        table, runs["cold HTML, profiled"] = profile_table(corpus, folder, args.jobs)
+        tables.append(table)
     if args.pdf:
         pdf_tables, pdf_runs = pdf_section(folder, args.pdf_guides, args.jobs)
         tables += pdf_tables
         runs.update(pdf_runs)
-    tables.append(memory_table(runs))
+    info["commit_at_end"] = meta(args)["commit"]
+    tables = [conditions_table(info, runs), *tables, runs_table(runs)]
     raw["runs"] = {name: _raw_run(run) for name, run in runs.items()}
     print("\n".join(table.markdown() for table in tables))
     if args.json:
