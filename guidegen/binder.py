@@ -17,9 +17,15 @@ from .yamlsafe import INVALID, PathKey, YamlDoc
 _TEXT_TYPES = (str, Plain, Markdown, Url, Phone)
 
 
-@cache
 def schema_fields(cls: type) -> list[tuple[dataclasses.Field, Any]]:
     """Return a dataclass's public fields with their resolved types."""
+    # The cache is on a private function taking `type`: mypy wrongly rejects type[X] arguments
+    # to a cached function as unhashable (python/mypy#11470).
+    return _schema_fields(cls)
+
+
+@cache
+def _schema_fields(cls: type) -> list[tuple[dataclasses.Field, Any]]:
     hints = typing.get_type_hints(cls)
     return [(f, hints[f.name]) for f in dataclasses.fields(cls) if not f.metadata.get("internal")]
 
@@ -33,7 +39,7 @@ def bind(tp: Any, value: Any, doc: YamlDoc, path: PathKey, report: Report) -> An
     if value is INVALID:
         return _empty(tp)
     origin = typing.get_origin(tp)
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return _bind_dataclass(tp, value, doc, path, report)
     if origin is list:
         if not isinstance(value, list):
@@ -138,7 +144,7 @@ def _empty(tp: Any) -> Any:
         return {}
     if origin is Literal:
         return typing.get_args(tp)[0]
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return tp(**{f.name: _empty(t) for f, t in schema_fields(tp) if is_required(f)})
     if tp is date:
         return None  # checks that compare dates skip a date that could not be read

@@ -12,12 +12,14 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from .output import write_atomic
 from .problems import Location, Problem, Report
 
 CACHE_FORMAT = 2
 PACKAGE_DIR = Path(__file__).resolve().parent
+V = TypeVar("V")
 
 
 def digest(*parts: object) -> str:
@@ -82,15 +84,10 @@ class BuildCache:
     def added_since(self, earlier: BuildCache) -> BuildCache:
         """Return the entries this cache has that earlier did not (what a worker learnt)."""
         return BuildCache(
-            *(
-                {k: v for k, v in mine.items() if k not in theirs}
-                for mine, theirs in (
-                    (self.outputs, earlier.outputs),
-                    (self.coverage, earlier.coverage),
-                    (self.checks, earlier.checks),
-                    (self.labels, earlier.labels),
-                )
-            )
+            _added(self.outputs, earlier.outputs),
+            _added(self.coverage, earlier.coverage),
+            _added(self.checks, earlier.checks),
+            _added(self.labels, earlier.labels),
         )
 
     def merge(self, other: BuildCache) -> None:
@@ -113,6 +110,10 @@ class BuildCache:
                 row["message"],
                 row["hint"],
             )
+
+
+def _added(mine: dict[str, V], theirs: dict[str, V]) -> dict[str, V]:
+    return {k: v for k, v in mine.items() if k not in theirs}
 
 
 def _problem_to_dict(problem: Problem) -> dict:

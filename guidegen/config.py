@@ -84,8 +84,11 @@ class Config:
         return [item.code for item in self.locales]
 
 
-def load_config(project: Path, report: Report) -> Config:
-    """Read and validate guidegen.yaml; raise ConfigError when it is missing or unusable."""
+def load_config(project: Path, report: Report) -> Config | None:
+    """Read and validate guidegen.yaml; raise ConfigError when it is missing.
+
+    Return None, with the problems in report, when it cannot be read or parsed as YAML.
+    """
     path = project / CONFIG_FILE
     if not path.is_file():
         raise ConfigError(
@@ -94,7 +97,7 @@ def load_config(project: Path, report: Report) -> Config:
         )
     yaml_doc = load_yaml(path, report)
     if yaml_doc is None:
-        return None  # type: ignore[return-value]
+        return None
     config = bind(Config, yaml_doc.value, yaml_doc, (), report)
     config.title_at = yaml_doc.where(("title",))
     _check_locales(config, yaml_doc, report)

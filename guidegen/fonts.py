@@ -24,7 +24,7 @@ def _run(*args: str) -> str:
 @functools.cache
 def installed_font_families() -> frozenset[str]:
     """Return the font families fontconfig knows on this machine."""
-    families = set()
+    families: set[str] = set()
     for line in _run("fc-list", ":", "family").splitlines():
         families.update(name.strip() for name in line.split(","))
     return frozenset(families)

@@ -46,14 +46,16 @@ def paragraphs(text: str, lines: dict[str, int] | None = None) -> list[Paragraph
         if position < len(block):
             paragraph.pieces.append(("text", block[position:]))
         blanks = [value for kind, value in paragraph.pieces if kind == "blank"]
-        text = columns("".join(value.strip() for kind, value in paragraph.pieces if kind == "text"))
+        width = columns(
+            "".join(value.strip() for kind, value in paragraph.pieces if kind == "text")
+        )
         paragraph.blanks = len(blanks)
         paragraph.fields = (
             0 < len(blanks) <= 2
-            and text <= ROW_TEXT
+            and width <= ROW_TEXT
             and all(lines.get(name, 1) == 1 for name in blanks)
         )
-        paragraph.keep = not blanks and text <= KEEP_TEXT
+        paragraph.keep = not blanks and width <= KEEP_TEXT
         result.append(paragraph)
     return result
 

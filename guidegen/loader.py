@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from types import GenericAlias
 
 from .binder import bind
 from .config import Config, load_config
@@ -69,7 +70,9 @@ def _load_shared(project: Project, name: str, report: Report) -> dict:
     if yaml_doc is None:
         return {}
     project.shared_docs[name] = yaml_doc
-    entries = bind(dict[str, SHARED_FILES[name]], yaml_doc.value, yaml_doc, (), report)
+    # dict[str, Source] and so on, written as a call: mypy reads dict[...] as a type expression
+    table = GenericAlias(dict, (str, SHARED_FILES[name]))
+    entries = bind(table, yaml_doc.value, yaml_doc, (), report)
     for key in entries:
         if not _ID.match(key):
             report.error(

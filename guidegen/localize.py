@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from .cache import BuildCache, Hasher, digest
 from .config import LocaleConfig
@@ -20,13 +21,13 @@ class LocalizedSite:
 
     locale: LocaleConfig
     title: Passage
+    original: LocaleConfig  # the language letters are handed in
     guides: dict[str, Guide] = field(default_factory=dict)
     sources: dict = field(default_factory=dict)
     terms: dict = field(default_factory=dict)
     contacts: dict = field(default_factory=dict)
     unpublished: list[str] = field(default_factory=list)
     interface: Interface = field(default_factory=lambda: Interface(None, is_source=True))
-    original: LocaleConfig | None = None  # the language letters are handed in
     handin: dict[str, dict[str, Letter | None]] = field(default_factory=dict)
 
 
@@ -145,7 +146,8 @@ def localize_site(
     if published is None:
         published = published_guides(project, locale, report)
     shared = make_lookup(project, locale, [SHARED], report)
-    site = LocalizedSite(locale, shared.passage("site|title", project.config.title))
+    title = shared.passage("site|title", project.config.title)
+    site = LocalizedSite(locale, title, original_locale(project))
     site.interface = interface(project, locale, report)
     for owner, table, target in (
         ("sources", project.sources, site.sources),
@@ -160,7 +162,6 @@ def localize_site(
             continue
         lookup = make_lookup(project, locale, [guide_id], report)
         site.guides[guide_id] = map_passages(guide, guide_id, lookup.passage)
-    site.original = original_locale(project)
     for guide_id in site.guides:
         site.handin[guide_id] = handin_letters(project, site, guide_id, report)
     return site
@@ -174,8 +175,9 @@ def original_locale(project: Project) -> LocaleConfig:
     from babel import Locale
 
     babel_locale = Locale.parse(code, sep="-")
-    direction = "rtl" if babel_locale.text_direction == "rtl" else "ltr"
-    return LocaleConfig(code=code, name=babel_locale.get_display_name(babel_locale), dir=direction)
+    direction: Literal["ltr", "rtl"] = "rtl" if babel_locale.text_direction == "rtl" else "ltr"
+    name = babel_locale.get_display_name(babel_locale) or code
+    return LocaleConfig(code=code, name=name, dir=direction)
 
 
 def handin_letters(

@@ -67,6 +67,7 @@ _WORDS.update(
     hundred=100,
     thousand=1000,
 )
+_WORD_VALUES = _WORDS | _MONTHS
 _WORD = re.compile(r"[A-Za-z]+")
 
 
@@ -96,19 +97,16 @@ def mentions(text: str) -> list[Mention]:
         after_digits = match.start(2) > 0 and text[match.start(2) - 1].isdigit()
         if after_digits or not any(c in _CHINESE_DIGITS or c == "十" for c in numeral):
             continue  # '100万' is read with its digits; '万' alone is no number
-        value = _chinese(numeral)
-        if value is not None:
-            found.append(Mention(match.group(0), frozenset({Decimal(value)})))
+        number = _chinese(numeral)
+        if number is not None:
+            found.append(Mention(match.group(0), frozenset({Decimal(number)})))
     return found
 
 
 def word_values(text: str) -> set[Decimal]:
     """Return values written as English words (month names, 'two'): they excuse digits."""
-    return {
-        Decimal(_MONTHS.get(w, _WORDS.get(w)))
-        for w in (m.group(0).lower() for m in _WORD.finditer(text))
-        if w in _MONTHS or w in _WORDS
-    }
+    words = (m.group(0).lower() for m in _WORD.finditer(text))
+    return {Decimal(_WORD_VALUES[w]) for w in words if w in _WORD_VALUES}
 
 
 def _decimal(written: str) -> Decimal | None:

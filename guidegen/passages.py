@@ -88,7 +88,8 @@ def _wide(char: str) -> bool:
 
 
 def _item_key(item: Any, index: int) -> str:
-    return getattr(item, "id", None) if isinstance(getattr(item, "id", None), str) else str(index)
+    key = getattr(item, "id", None)
+    return key if isinstance(key, str) else str(index)
 
 
 # How a note names the part of a guide a passage belongs to (ids, not texts: notes stay stable).
@@ -130,7 +131,7 @@ def _walk(value, tp, context, labels, path, f, owner, number=1) -> Iterator[Sour
         _, item_tp = typing.get_args(tp)
         for key, item in value.items():
             yield from _walk(item, item_tp, f"{context}.{key}", labels, path + (key,), f, owner)
-    elif dataclasses.is_dataclass(tp):
+    elif isinstance(tp, type) and dataclasses.is_dataclass(tp):
         label = _LABELS.get(tp)
         yield from _iter(
             value, context, labels + (label(value, number),) if label else labels, path

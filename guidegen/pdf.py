@@ -162,7 +162,7 @@ class _Recording:
 
     def element_by_id(self, name: str) -> Element | None:
         if self.ids is None:
-            self.ids = {el.get("id"): el for el in self.root.iter() if el.get("id")}
+            self.ids = {key: el for el in self.root.iter() if (key := el.get("id"))}
         return self.ids.get(name)
 
 
@@ -316,7 +316,7 @@ def _spaced_line_ends(element: Element, lines: list[list]) -> set:
 def _link_text(recording: _Recording, link: Element) -> str:
     """Describe a link for /Contents: its target's heading or text if internal, else its text."""
     own = _text(link) or next(
-        (el.get("alt") for el in link.iter() if _local(el.tag) == "img" and el.get("alt")), ""
+        (alt for el in link.iter() if _local(el.tag) == "img" and (alt := el.get("alt"))), ""
     )
     href = link.get("href") or ""
     if not href.startswith("#"):

@@ -86,7 +86,7 @@ class _Node:
 def finish_pdf(data: bytes, record: TaggingRecord) -> bytes:
     """Return data with its structure tree finished (deterministic for the same input)."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        pages = {page.objgen: index for index, page in enumerate(pdf.pages)}
+        pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
         document = _read_tree(pdf, pages)
         _drop_attachments(pdf, document)
         _drop_empty(document)
@@ -104,7 +104,7 @@ def finish_pdf(data: bytes, record: TaggingRecord) -> bytes:
 def _read_tree(pdf: pikepdf.Pdf, pages: dict[tuple[int, int], int]) -> _Node:
     root = pdf.Root.get("/StructTreeRoot")
     kids = root.get("/K") if root is not None else None
-    if not isinstance(kids, Array) or len(kids) != 1:
+    if not isinstance(kids, Array) or len(kids) != 1 or not isinstance(kids[0], Dictionary):
         raise BuildError("WeasyPrint wrote no /Document structure element; cannot finish the PDF")
     document = _read_element(kids[0], pages, None)
     unmarked = [node.role for node in _walk(document) if node.identity is None]
@@ -125,15 +125,23 @@ def _read_element(element: pikepdf.Dictionary, pages, page: int | None) -> _Node
     kids = element.get("/K")
     for kid in kids if isinstance(kids, Array) else [] if kids is None else [kids]:
         if isinstance(kid, int):
-            node.kids.append(_Content(page, kid))
+            node.kids.append(_Content(_content_page(node, page), kid))
+        elif not isinstance(kid, Dictionary):
+            raise BuildError(f"{node.role} structure element: a kid is no MCID and no dictionary")
         elif kid.get("/Type") == "/MCR":
             mcr_page = pages[kid.Pg.objgen] if "/Pg" in kid else page
-            node.kids.append(_Content(mcr_page, int(kid.MCID)))
+            node.kids.append(_Content(_content_page(node, mcr_page), int(kid.MCID)))
         elif kid.get("/Type") == "/OBJR":
             node.kids.append(kid)
         else:
             node.kids.append(_read_element(kid, pages, page))
     return node
+
+
+def _content_page(node: _Node, page: int | None) -> int:
+    if page is None:
+        raise BuildError(f"{node.role} structure element: marked content on no page")
+    return page
 
 
 def _walk(node: _Node):
@@ -291,13 +299,13 @@ def _write_tree(pdf: pikepdf.Pdf, document: _Node) -> dict[_Content, int]:
             del node.obj[IDENTITY]
     document.obj.P = pdf.Root.StructTreeRoot
 
-    nums = Array()
+    nums: list[object] = []
     for index in range(len(page_objects)):
-        nums.extend([index, Array(owner.obj for owner in by_page[index])])
+        nums += [index, Array(owner.obj for owner in by_page[index])]
     for key in sorted(annotations):
-        nums.extend([key, annotations[key].obj])
+        nums += [key, annotations[key].obj]
     root = pdf.Root.StructTreeRoot
-    root.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
+    root.ParentTree = pdf.make_indirect(Dictionary(Nums=Array(nums)))
     root.ParentTreeNextKey = max([len(page_objects) - 1, *annotations]) + 1
     _untag_orphan_annotations(pdf, annotations)
     return numbering

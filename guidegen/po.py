@@ -228,6 +228,7 @@ def _lex(
             return
         if char == '"':
             string = _STRING_BODY.match(text, position)
+            assert string is not None  # the pattern matches any text that starts with '"'
             if string.group(2) is None:  # like msgfmt: report it, take the string up to the end
                 errors.append(_Fatal(number, column, "end-of-line within string"))
                 tokens.append(_Token("string", text[position + 1 :], number, column))
@@ -494,7 +495,7 @@ def _plural_header(result: PoFile, errors: list[_Fatal]) -> int | None:
         if plurals:
             errors.append(_Fatal(line, 0, 'header entry lacks a "nplurals=INTEGER" attribute'))
         return None
-    expression = re.match(r"[^;\n]*", text[rule_at + len("plural=") :]).group(0)
+    expression = re.split(r"[;\n]", text[rule_at + len("plural=") :], maxsplit=1)[0]
     try:
         import gettext
 

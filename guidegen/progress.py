@@ -40,8 +40,9 @@ class Progress:
         """Begin a stage of total steps; return the function that advances it by one."""
         if self._bar is None or not total:
             return lambda: None
-        task = self._bar.add_task(label, total=total)
-        return lambda: self._bar.advance(task)
+        bar = self._bar
+        task = bar.add_task(label, total=total)
+        return lambda: bar.advance(task)
 
     def track(self, items: Iterable[T], label: str) -> Iterator[T]:
         """Iterate over items, advancing a stage."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 
 from .cache import BuildCache, Hasher
 from .config import Config
@@ -149,9 +150,7 @@ def check_readability(
         cache.replay(
             f"read-en:{settings}:{source}",
             report,
-            lambda scratch, g=guide: check_english(
-                g, project.docs.get(g.id), project.config, scratch
-            ),
+            partial(check_english, guide, project.docs.get(guide.id), project.config),
         )
         for locale in project.config.codes:
             if locale.startswith("zh") and locale != project.config.source_locale:
@@ -159,5 +158,5 @@ def check_readability(
                 cache.replay(
                     f"read-zh:{settings}:{locale}:{source}:{po}",
                     report,
-                    lambda scratch, g=guide, c=locale: check_chinese(project, g, c, scratch),
+                    partial(check_chinese, project, guide, locale),
                 )

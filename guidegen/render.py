@@ -173,11 +173,16 @@ class PageRenderer:
         ui = self.interface
         is_text = template.endswith(".txt")
         if is_text:
-            self.env.install_gettext_callables(newstyle=True, **ui.text_callables())
+            callables = ui.text_callables()
         else:
-            self.env.install_gettext_callables(
-                ui.gettext, ui.ngettext, newstyle=True, pgettext=ui.pgettext, npgettext=ui.npgettext
+            callables = dict(
+                gettext=ui.gettext,
+                ngettext=ui.ngettext,
+                pgettext=ui.pgettext,
+                npgettext=ui.npgettext,
             )
+        # jinja2.ext.i18n (see make_environment) adds this method to the environment at run time
+        self.env.install_gettext_callables(newstyle=True, **callables)  # type: ignore[attr-defined]
         locale = self.site.locale
         base = {
             "config": self.config,

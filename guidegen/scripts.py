@@ -65,9 +65,9 @@ class ScriptMarker:
             if script in own:
                 continue
             # the preferred (original) language owns its scripts; otherwise only an unambiguous one
-            code = preferred if preferred in codes else (codes[0] if len(codes) == 1 else None)
-            if code is not None:
-                self.runs.append((_run_pattern(script), code))
+            owner = preferred if preferred in codes else (codes[0] if len(codes) == 1 else None)
+            if owner is not None:
+                self.runs.append((_run_pattern(script), owner))
         self.rtl = rtl
 
     def mark(self, html: str) -> str:

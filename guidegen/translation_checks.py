@@ -13,6 +13,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from .cache import BuildCache, Hasher
@@ -55,7 +56,7 @@ class Termbase:
     def of(cls, project: Project, locale: str, report: Report) -> Termbase:
         """Return the locale's glossary from content/glossary.yaml and its shared.po."""
         catalog = read_catalog(catalog_path(project.root, locale, SHARED), Report(report.root))
-        found = {}
+        found: dict[str, str] = {}
         by_context = {m.context: m for m in catalog.messages} if catalog else {}
         for key, term in project.terms.items():
             message = by_context.get(f"glossary|{key}.term")
@@ -142,9 +143,7 @@ def check_translations(
                 cache.replay(
                     key(locale, owner, path),
                     report,
-                    lambda scratch, p=path, c=locale, t=termbases[locale.code]: _check_file(
-                        project, c, p, scratch, t
-                    ),
+                    partial(_check_file, project, locale, path, termbase=termbases[locale.code]),
                 )
             if also is not None and owner in project.guides:
                 also(locale, owner)

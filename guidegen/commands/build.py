@@ -104,8 +104,8 @@ class Build:
     cache: BuildCache
     formats: list[OutputFormat]
     hasher: Hasher = field(default_factory=Hasher)
-    project: Project | None = None
-    result: BuildResult | None = None
+    project: Project = field(init=False)  # set by the first stage, load_and_validate
+    result: BuildResult = field(init=False)
     version: Path | None = None  # the unpublished version folder outputs are written into
     entries: dict[str, ManifestEntry] = field(default_factory=dict)
     links: dict[tuple[str, str], list[OutputFormat]] = field(default_factory=dict)
@@ -169,6 +169,7 @@ def load_and_validate(state: Build) -> Project:
     options, report = state.options, state.report
     project = load_project(options.project, report)
     fail_on_problems(report, options.strict)
+    assert project is not None  # load_project reports an error whenever it returns None
     code = code_hash(state.hasher)
     if state.cache.checks.get("code") != [{"hash": code}]:
         state.cache = BuildCache(checks={"code": [{"hash": code}]})  # new guidegen: start afresh

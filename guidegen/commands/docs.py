@@ -55,7 +55,7 @@ def type_name(tp) -> str:
         return f"list of {type_name(typing.get_args(tp)[0])}"
     if origin is typing.Literal:
         return "one of " + ", ".join(f"`{v}`" for v in typing.get_args(tp))
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return f"[{tp.__name__}](#{tp.__name__.lower()})"
     return {str: "text", int: "whole number", float: "number", bool: "true/false"}.get(
         tp, getattr(tp, "__name__", str(tp))
@@ -68,7 +68,7 @@ def render_reference() -> str:
     for title, classes in SECTIONS:
         lines.append(f"## {title}\n")
         for cls in classes:
-            lines.append(f"### {cls.__name__}\n\n{cls.__doc__.strip()}\n")
+            lines.append(f"### {cls.__name__}\n\n{(cls.__doc__ or '').strip()}\n")
             lines.append("| field | type | required | meaning |\n|---|---|---|---|")
             for f, tp in schema_fields(cls):
                 default = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import textwrap
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from string import Template
@@ -71,8 +72,8 @@ def config_yaml(source: str) -> str:
         "base_url": "https://guides.example.org",
         "source_locale": source,
         "original_language": source,
-        "organisation": {"name": "Your organisation", "contact": "help@example.org"},
     }
+    organisation = {"name": "Your organisation", "contact": "help@example.org"}
     lines = [
         "# guidegen settings. Change the values marked 'change this'; `guidegen docs` writes the",
         "# full reference. `guidegen i18n init CODE` adds a locale to the list below.",
@@ -90,7 +91,7 @@ def config_yaml(source: str) -> str:
             lines.append(f"{field.name}:")
             for sub, _ in schema_fields(Organisation):
                 lines += _comment(sub, "  ")
-                lines.append(_entry(sub, values["organisation"].get(sub.name), "  "))
+                lines.append(_entry(sub, organisation.get(sub.name), "  "))
         else:
             lines.append(_entry(field, values.get(field.name), ""))
     return "\n".join(lines) + "\n"
@@ -114,7 +115,7 @@ def _entry(field: dataclasses.Field, value: object, indent: str) -> str:
     return f"{indent}{field.name}: {_scalar(value)}{marker}"
 
 
-def _mapping(values: dict[str, object], first: str, rest: str) -> list[str]:
+def _mapping(values: Mapping[str, object], first: str, rest: str) -> list[str]:
     return [
         f"{first if index == 0 else rest}{key}: {_scalar(value)}"
         for index, (key, value) in enumerate(values.items())

@@ -144,9 +144,9 @@ def watch(preview: Preview, stop: threading.Event) -> None:
         preview.project / "templates",
         preview.project / "guidegen.yaml",
     ]
-    folders = [str(f) for f in folders if f.exists()]
+    watched = [str(f) for f in folders if f.exists()]
     suffixes = (".yaml", ".yml", ".po", ".html", ".css", ".txt")
-    for changes in watch_files(*folders, stop_event=stop, debounce=300):
+    for changes in watch_files(*watched, stop_event=stop, debounce=300):
         if any(path.endswith(suffixes) for _, path in changes):
             preview.rebuild()  # never raises: a failed build shows in the page
 
