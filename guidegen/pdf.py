@@ -13,6 +13,7 @@ import inspect
 import io
 import logging
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ MEMORY_SCHEME = "guidegen-memory"
 
 
 @contextmanager
-def weasyprint_warnings():
+def weasyprint_warnings() -> Iterator[list[str]]:
     """Collect what WeasyPrint warns about (CSS it ignores, missing glyphs, refused fetches)."""
     messages: list[str] = []
 
