@@ -21,4 +21,7 @@ pdftoppm -r 50 -png -singlefile -f 1 -l 1 "$en" docs/printed-page-en
 letter=$(page_with "$zh" "纠正申请书：请求删除失信信息")  # the first letter sheet
 pdftoppm -r 50 -png -singlefile -f "$letter" -l "$letter" "$zh" docs/printed-page-zh-Hans
 pdftoppm -r 50 -png -singlefile -f 1 -l 1 "$ug" docs/printed-page-ug
+vi=$site/vi/dishonest-list-removal/dishonest-list-removal.vi.pdf
+letter=$(page_with "$vi" "纠正申请书：请求删除失信信息")  # the same sheet, labels in Vietnamese
+pdftoppm -r 50 -png -singlefile -f "$letter" -l "$letter" "$vi" docs/printed-letter-vi
 ls -l docs/printed-page-*.png

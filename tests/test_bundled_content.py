@@ -182,3 +182,56 @@ def test_catalogs_pass_gettext_msgfmt_check():
             [msgfmt, "--check", "-o", "/dev/null", str(catalog)], capture_output=True, text=True
         )
         assert result.returncode == 0 and result.stderr == "", f"{catalog}: {result.stderr}"
+
+
+def _ui_forms(locale: str, msgid: str) -> list[str]:
+    catalog = read_catalog(catalog_path(REPO, locale, "ui"), Report(REPO))
+    message = next(m for m in catalog.messages if m.id == msgid)
+    return message.plural_strings
+
+
+@pytest.mark.parametrize("locale", LOCALES[1:])
+def test_calendar_and_working_days_stay_distinct_in_every_locale(project, locale):
+    shared = read_catalog(catalog_path(REPO, locale, SHARED), Report(REPO))
+    term = {m.context: m.string for m in shared.messages}
+    calendar_term = term["glossary|calendar-days.term"].split(" / ")[0]
+    working_term = term["glossary|working-days.term"].split(" / ")[0]
+    assert calendar_term != working_term
+    calendar = _ui_forms(locale, "%(num)d calendar day")
+    working = _ui_forms(locale, "%(num)d working day")
+    assert all(calendar_term.rstrip("s") in form for form in calendar), (calendar, calendar_term)
+    assert all(working_term.rstrip("s") in form for form in working), (working, working_term)
+    assert not set(calendar) & set(working)
+
+
+def test_letters_give_the_chinese_to_hand_in_and_the_explanation_in_the_readers_language(
+    bundled_build, project
+):
+    import pikepdf
+
+    from .pdf_facts import element_text, mcid_texts, plain, struct_tree
+
+    for guide_id in GUIDES:
+        zh_catalog = read_catalog(catalog_path(REPO, "zh-Hans", guide_id), Report(REPO))
+        zh = {m.context: m.string for m in zh_catalog.messages}
+        for locale in ("en", "ug", "vi"):
+            folder = bundled_build / "site" / locale / guide_id
+            page = (folder / "index.html").read_text()
+            sheet = r'<section class="letter-sheet[^"]*" id="sheet-([a-z0-9-]+)" lang="zh-Hans"'
+            sheets = re.findall(sheet, page)
+            assert sheets == [letter.id for letter in project.guides[guide_id].letters], (
+                locale,
+                guide_id,
+            )
+            assert page.count('class="letter-explanation"') == len(sheets)
+            titles = [plain(zh[f"{guide_id}|letters.{i}.title"]).replace("*", "") for i in sheets]
+            path = folder / f"{guide_id}.{locale}.pdf"
+            with pikepdf.open(path) as pdf:
+                glyphs = mcid_texts(path)
+                handed_in = [
+                    plain(element_text(e, glyphs))
+                    for e in struct_tree(pdf)
+                    if e.role == "/Sect" and str(e.obj.get("/Lang", "")) == "zh-Hans"
+                ]
+            for title, text in zip(titles, handed_in, strict=True):
+                assert title and text.startswith(title), (path.name, title, text[:40])
