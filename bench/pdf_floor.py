@@ -1,6 +1,6 @@
 """Time each PDF as guidegen renders it, or the same HTML with a minimal stylesheet (the floor).
 
-Usage: python bench/pdf_floor.py PROJECT guidegen|floor
+Usage: python bench/pdf_floor.py PROJECT guidegen|floor   (then job numbers on stdin, one a line)
 
 guidegen's jobs come from the PDF formats' `prepare` (the HTML of guide_pdf.html with its
 stylesheets), as a build makes them; in `guidegen` mode `PdfJob.run()` renders each one as a build
@@ -8,7 +8,9 @@ does. In `floor` mode WeasyPrint renders the same HTML directly, with the theme'
 (style.css, pdf.css) swapped for one holding only pdf.css's page margins and font sizes (fonts.css,
 the font rules, stays): once as a tagged PDF/UA-1, once as a plain PDF. The two modes run in
 separate processes, because guidegen's render installs hooks into WeasyPrint's tagger for the
-rest of its process. Jobs render one after another, after a warm-up; prints one JSON line.
+rest of its process. After preparing the jobs and a warm-up render it prints one JSON line
+(the job count), then renders each job whose number it reads and prints one JSON line about it:
+the harness alternates the two processes job by job, so both see the same machine.
 """
 
 from __future__ import annotations
@@ -130,8 +132,10 @@ def main() -> None:
     smallest = min(jobs, key=lambda job: len(job.html))
     for _, render in render_plans(smallest, css, mode):  # warm-up: imports, fonts, hooks
         render()
-    rows = [measure(job, css, mode) for job in jobs]
-    print(json.dumps({"prepare_seconds": prepared, "css": css, "jobs": rows}))
+    ready = {"jobs": len(jobs), "paths": [job.path for job in jobs], "css": css}
+    print(json.dumps({**ready, "prepare_seconds": prepared}), flush=True)
+    for line in sys.stdin:
+        print(json.dumps(measure(jobs[int(line)], css, mode)), flush=True)
 
 
 if __name__ == "__main__":

@@ -16,10 +16,13 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -95,6 +98,96 @@ def run_python(args: list[str], expect_json: bool = True) -> Run:
         waited=waited,
         code=code,
     )
+
+
+def run_alternating(
+    commands: dict[str, list[str]], requests: Callable[[dict], list[str]]
+) -> tuple[dict, list]:
+    """Start one fresh process per command, then send each request to each in turn.
+
+    Each process prints one JSON line when ready, then one JSON line per request line it reads;
+    requests(ready line of the first process) gives the requests.
+    Alternating request by request spreads the machine's noise evenly over the processes.
+    Return each process's Run (data: its ready line) and, per request, the answers by name.
+    """
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), str(BENCH)])}
+    load, code = os.getloadavg()[0], code_fingerprint()
+    busy, ours, started = _busy_seconds(), _our_cpu_seconds(), time.perf_counter()
+    workers = {name: _Worker.start(command, env) for name, command in commands.items()}
+    ready = {name: worker.answer() for name, worker in workers.items()}
+    first = ready[next(iter(commands))]
+    answers = [
+        {name: worker.ask(request) for name, worker in workers.items()}
+        for request in requests(first)
+    ]
+    walls = {name: worker.close() for name, worker in workers.items()}
+    window = time.perf_counter() - started
+    others = (_busy_seconds() - busy) - (_our_cpu_seconds() - ours)
+    share = max(0.0, others) / (window * (os.cpu_count() or 1))
+    runs = {
+        name: workers[name].run(walls[name], ready[name], load=load, code=code, others_cpu=share)
+        for name in workers
+    }
+    return runs, answers
+
+
+@dataclass
+class _Worker:
+    """A long-lived benchmark process that answers one JSON line per request line."""
+
+    process: subprocess.Popen
+    sampler: TreeSampler
+    errors: Any
+    started: float
+
+    @classmethod
+    def start(cls, command: list[str], env: dict) -> _Worker:
+        errors = tempfile.TemporaryFile("w+")
+        process = subprocess.Popen(
+            [sys.executable, *command],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+            env=env,
+        )
+        sampler = TreeSampler(process.pid)
+        sampler.start()
+        return cls(process, sampler, errors, time.perf_counter())
+
+    def answer(self) -> dict:
+        """Read the process's next JSON line."""
+        line = self.process.stdout.readline()
+        if not line:
+            self.process.wait()
+            self.errors.seek(0)
+            raise RuntimeError(f"{self.process.args} failed:\n{self.errors.read()[-4000:]}")
+        return json.loads(line)
+
+    def ask(self, request: str) -> dict:
+        """Send one request line and return the answer."""
+        self.process.stdin.write(request + "\n")
+        self.process.stdin.flush()
+        return self.answer()
+
+    def close(self) -> float:
+        """End the process (its input ends); return its wall time."""
+        self.process.stdin.close()
+        self.process.wait()
+        self.sampler.stop()
+        return time.perf_counter() - self.started
+
+    def run(self, wall: float, data: dict, **measures) -> Run:
+        hwm = self.sampler.hwm_kb
+        return Run(
+            wall,
+            data,
+            tree_peak_mb=self.sampler.peak_kb / 1024,
+            tree_hwm_sum_mb=sum(hwm.values()) / 1024,
+            root_hwm_mb=hwm.get(self.process.pid, 0) / 1024,
+            processes=len(hwm),
+            **measures,
+        )
 
 
 def code_fingerprint() -> str:

@@ -40,7 +40,7 @@ sys.path[:0] = [str(REPO), str(BENCH)]
 import mkdocs_site  # noqa: E402
 import processes  # noqa: E402
 from corpus import EXTRA_LOCALE_COPIES, Corpus, bundled_counts, edit_one_passage, make_corpus  # noqa: E402
-from processes import SAMPLE_SECONDS, Run, run_python  # noqa: E402
+from processes import SAMPLE_SECONDS, Run, run_alternating, run_python  # noqa: E402
 from report import Table, ratio, write_json  # noqa: E402
 
 SECTIONS = ("mkdocs", "floors", "rebuilds", "jobs")
@@ -361,13 +361,14 @@ def pdf_section(folder: Path, guides: int | None, jobs: int) -> tuple[list[Table
         )
         for n in sorted({1, jobs})
     }
-    modes = {
-        mode: run_python([str(BENCH / "pdf_floor.py"), str(corpus.root), mode])
+    commands = {
+        mode: [str(BENCH / "pdf_floor.py"), str(corpus.root), mode]
         for mode in ("floor", "guidegen")
     }
-    runs["PDF floors (one process)"] = modes["floor"]
-    runs["PDF jobs one by one (one process)"] = modes["guidegen"]
-    rows = _joined(modes["floor"].data["jobs"], modes["guidegen"].data["jobs"])
+    modes, answers = run_alternating(commands, lambda ready: [str(n) for n in range(ready["jobs"])])
+    runs["PDF floors (alternating)"] = modes["floor"]
+    runs["PDF jobs one by one (alternating)"] = modes["guidegen"]
+    rows = _joined(modes, answers)
     tables = [
         per_pdf_table(rows, modes["floor"].data["css"]),
         pdf_jobs_table(runs, jobs),
@@ -416,18 +417,17 @@ def _short(path: str) -> str:
     return path
 
 
-def _joined(floors: list[dict], ours: list[dict]) -> list[dict]:
-    """Join the floor's and guidegen's rows of the same jobs (both prepared in the same order)."""
-    if [r["path"] for r in floors] != [r["path"] for r in ours]:
+def _joined(modes: dict[str, Run], answers: list[dict]) -> list[dict]:
+    """Join the floor's and guidegen's answers about each job (both prepared the same jobs)."""
+    if modes["floor"].data["paths"] != modes["guidegen"].data["paths"]:
         raise RuntimeError("the floor and guidegen processes prepared different PDF jobs")
-    return [{**floor, **row} for floor, row in zip(floors, ours, strict=True)]
+    return [{**answer["floor"], **answer["guidegen"]} for answer in answers]
 
 
 def per_pdf_table(rows: list[dict], css: str) -> Table:
     """Compare each PDF's render time with guidegen's stylesheets and with the minimal one."""
     table = Table(
-        "Per PDF: guidegen's stylesheets against a minimal-stylesheet floor (same HTML, "
-        "one process, one after another)",
+        "Per PDF: guidegen's stylesheets against a minimal-stylesheet floor (same HTML)",
         [
             ("locale", "text"),
             ("format", "text"),
@@ -440,8 +440,9 @@ def per_pdf_table(rows: list[dict], css: str) -> Table:
             ("pages: guidegen / floor", "text"),
         ],
         notes=[
-            "Mean seconds per PDF. guidegen: PdfJob.run(), what a build's PDF worker runs "
-            "(in one process here, job after job). Floors: the same HTML with "
+            "Mean seconds per PDF. guidegen: PdfJob.run(), what a build's PDF worker runs, "
+            "in one process; the floors in another; the two take turns job by job. Floors: the "
+            "same HTML with "
             "style.css and pdf.css replaced by `" + css.replace("\n", " ") + "` and fonts.css "
             "kept, rendered by weasyprint.HTML(string=..., url_fetcher=...) directly: "
             "write_pdf(pdf_variant='pdf/ua-1', pdf_tags=True), and write_pdf() untagged."
