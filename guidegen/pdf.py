@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
@@ -140,6 +140,7 @@ def render_pdf(
             finisher=_finisher(direction),
         )
     finally:
+        _release_field_fonts(_RECORDING.get())
         _RECORDING.reset(token)
     return finish_pdf(data, record)
 
@@ -160,6 +161,7 @@ class _Recording:
     record: TaggingRecord
     root: Element
     ids: dict[str, Element] | None = None
+    field_fonts: list = field(default_factory=list)  # Pango fonts loaded for form fields
 
     def element_by_id(self, name: str) -> Element | None:
         if self.ids is None:
@@ -202,6 +204,54 @@ def install_font_hooks() -> None:
         return original(pdf, fonts, compress, subset, options)
 
     writer.build_fonts_dictionary = build
+    _keep_field_fonts()
+
+
+class _FieldFontsKept:
+    """WeasyPrint's Pango library, except that the fonts it loads for form fields are recorded.
+
+    WeasyPrint (up to at least 70) loads a Pango font for every form field with
+    pango_font_map_load_font, which returns a new reference, and never releases it: each PDF with
+    a letter kept its CJK font (20 MB) in memory for the rest of the process. The references are
+    released once the PDF is written (_release_field_fonts).
+    """
+
+    def __init__(self, library) -> None:
+        self._library = library
+
+    def __getattr__(self, name: str):
+        return getattr(self._library, name)
+
+    def pango_font_map_load_font(self, *arguments):
+        font = self._library.pango_font_map_load_font(*arguments)
+        recording = _RECORDING.get()
+        if recording is not None and font:
+            recording.field_fonts.append(font)
+        return font
+
+
+def _keep_field_fonts() -> None:
+    from weasyprint.pdf import anchors
+
+    library = getattr(anchors, "pango", None)
+    if library is None or not hasattr(anchors, "add_forms"):
+        raise BuildError(
+            "this WeasyPrint's form writer (weasyprint.pdf.anchors.add_forms) is not the one "
+            "guidegen's font hook was written for; update guidegen/pdf.py"
+        )
+    if not isinstance(library, _FieldFontsKept):
+        anchors.pango = _FieldFontsKept(library)
+
+
+def _release_field_fonts(recording: _Recording | None) -> None:
+    """Release the references WeasyPrint took on the fonts of this PDF's form fields."""
+    if recording is None:
+        return
+    from weasyprint.text.ffi import gobject
+
+    for font in recording.field_fonts:
+        gobject.g_object_unref(font)
+    recording.field_fonts.clear()
 
 
 @functools.cache
