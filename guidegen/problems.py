@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -65,6 +66,20 @@ class Report:
     def note(self, location: Location, message: str, hint: str = "") -> None:
         """Record a note for reviewers: shown by check, never a failure."""
         self.add(location, "note", message, hint)
+
+    def mark(self) -> int:
+        """Return a mark for take_since: how many problems were recorded so far."""
+        return len(self._items)
+
+    def take_since(self, mark: int) -> list[Problem]:
+        """Remove and return the problems recorded after mark (to hand them to another report)."""
+        taken = self._items[mark:]
+        del self._items[mark:]
+        return taken
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        """Record problems found elsewhere (by a worker process)."""
+        self._items.extend(problems)
 
     @property
     def problems(self) -> list[Problem]:

@@ -6,6 +6,7 @@ import logging
 import os
 import time
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from ..cache import BuildCache, Hasher, code_hash, digest
@@ -45,7 +46,7 @@ from ..versions import (
     publish_version,
     start_version,
 )
-from ..workers import render_all
+from ..workers import iter_forked, render_all
 
 logger = logging.getLogger(__name__)
 
@@ -127,6 +128,11 @@ class Build:
         self.result.written.append(output.path)
 
     @property
+    def jobs(self) -> int:
+        """How many processes may work at once (-j; default: the machine's CPUs)."""
+        return self.options.jobs or os.cpu_count() or 1
+
+    @property
     def paper(self) -> str:
         return self.options.paper or self.project.config.paper
 
@@ -179,7 +185,7 @@ def load_and_validate(state: Build) -> Project:
         state.cache,
         state.hasher,
         also=lambda locale, guide_id: _remember_catalog(state, project, locale, guide_id),
-        jobs=options.jobs or os.cpu_count() or 1,
+        jobs=state.jobs,
     )
     fail_on_problems(report, options.strict)
     unknown = [f"locale '{c}'" for c in sorted(set(options.locales) - set(project.config.codes))]
@@ -262,36 +268,65 @@ def render_pages(
     todo: list[Planned],
     progress: Progress,
 ) -> list[tuple[Job, str]]:
-    """Render site pages and light formats into the new version; return the heavy jobs."""
+    """Render site pages and light formats into the new version; return the heavy jobs.
+
+    The guides' outputs are rendered guide by guide, in forked worker processes with -j > 1;
+    this process writes them into the version in order.
+    """
     project = state.project
     env = make_environment(project.root)
     renderers = {code: PageRenderer(env, project.config, site) for code, site in sites.items()}
-    by_name = {f.name: f for f in registry()}
+    advance = progress.start(len(todo), "pages")
+    for item in todo:
+        if item.kind != "guide":
+            state.emit(_site_page(state, env, renderers, sites, item), item.key)
+            advance()
+    units: dict[tuple[str, str], list[Planned]] = {}
+    for item in todo:
+        if item.kind == "guide":
+            units.setdefault((item.locale, item.guide), []).append(item)
     heavy: list[tuple[Job, str]] = []
-    units: dict[tuple[str, str], GuideUnit] = {}
-    for item in progress.track(todo, "pages"):
-        if item.kind == "asset":
-            output = next(o for o in theme_assets(project) if o.path == item.path)
-        elif item.kind == "language":
-            source = localize_site(
-                project, project.config.locale(project.config.source_locale), state.report, []
-            )
-            renderer = PageRenderer(env, project.config, source)
-            output = render_language_page(renderer, language_choices(project, state.report))
-        elif item.kind == "index":
-            output = render_locale_index(renderers[item.locale], project, sites[item.locale])
-        else:
-            unit = units.get((item.locale, item.guide))
-            if unit is None:
-                unit = units[(item.locale, item.guide)] = _unit(state, plan, sites, renderers, item)
-            fmt = by_name[item.format]
-            job = fmt.prepare(unit)
-            if fmt.in_worker:
-                heavy.append((job, item.key))
-                continue
-            output = Output(job.path, job.guide, job.locale, job.format, job.run().data)
-        state.emit(output, item.key)
+    render = partial(_render_unit, state, plan, sites, renderers)
+    for rendered, problems in iter_forked(render, list(units.values()), state.jobs):
+        state.report.extend(problems)
+        for item, made in rendered:
+            if isinstance(made, Output):
+                state.emit(made, item.key)
+            else:
+                heavy.append((made, item.key))
+            advance()
     return heavy
+
+
+def _site_page(state: Build, env, renderers, sites, item: Planned) -> Output:
+    project = state.project
+    if item.kind == "asset":
+        return next(o for o in theme_assets(project) if o.path == item.path)
+    if item.kind == "language":
+        source = localize_site(
+            project, project.config.locale(project.config.source_locale), state.report, []
+        )
+        renderer = PageRenderer(env, project.config, source)
+        return render_language_page(renderer, language_choices(project, state.report))
+    return render_locale_index(renderers[item.locale], project, sites[item.locale])
+
+
+def _render_unit(
+    state: Build, plan: Plan, sites, renderers, items: list[Planned]
+) -> tuple[list[tuple[Planned, Output | Job]], list]:
+    """Return one guide's outputs in one locale (heavy ones as jobs) and the problems found."""
+    mark = state.report.mark()
+    by_name = {f.name: f for f in registry()}
+    unit = _unit(state, plan, sites, renderers, items[0])
+    made: list[tuple[Planned, Output | Job]] = []
+    for item in items:
+        fmt = by_name[item.format]
+        job = fmt.prepare(unit)
+        if fmt.in_worker:
+            made.append((item, job))
+        else:
+            made.append((item, Output(job.path, job.guide, job.locale, job.format, job.run().data)))
+    return made, state.report.take_since(mark)
 
 
 def _unit(state: Build, plan: Plan, sites, renderers, item: Planned) -> GuideUnit:
@@ -341,7 +376,7 @@ def render_in_workers(
         if not state.options.keep_going:
             raise BuildError(f"{job.path}: rendering failed: {error}") from error
 
-    render_all([job for job, _ in jobs], state.options.jobs or os.cpu_count() or 1, collect)
+    render_all([job for job, _ in jobs], state.jobs, collect)
 
 
 def _renderer_warnings(job: Job, rendered: Rendered, report: Report) -> None:
