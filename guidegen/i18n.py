@@ -67,6 +67,16 @@ def read_catalog(path: Path, report: Report) -> PoFile | None:
     return catalog
 
 
+def parsed_catalogs(since: dict | None = None) -> dict:
+    """Return the catalogs parsed in this process (those parsed after the snapshot since)."""
+    return {key: value for key, value in _PARSED.items() if since is None or key not in since}
+
+
+def remember_catalogs(parsed: dict) -> None:
+    """Keep catalogs another process parsed (from its parsed_catalogs), as if parsed here."""
+    _PARSED.update(parsed)
+
+
 def forget_catalogs() -> None:
     """Drop the parsed catalogs (long-running processes call it between builds)."""
     _PARSED.clear()

@@ -144,19 +144,26 @@ def check_readability(
     With a cache, results for unchanged files are replayed instead of recomputed.
     """
     cache, hasher = cache or BuildCache(), hasher or Hasher()
-    settings = f"{project.config.reading_grade}:{LONG_ENGLISH_SENTENCE}:{LONG_CHINESE_SENTENCE}"
     for guide in project.guides.values():
-        source = hasher.file(project.guide_path(guide.id))
-        cache.replay(
-            f"read-en:{settings}:{source}",
-            report,
-            partial(check_english, guide, project.docs.get(guide.id), project.config),
-        )
-        for locale in project.config.codes:
-            if locale.startswith("zh") and locale != project.config.source_locale:
-                po = hasher.file(catalog_path(project.root, locale, guide.id))
-                cache.replay(
-                    f"read-zh:{settings}:{locale}:{source}:{po}",
-                    report,
-                    partial(check_chinese, project, guide, locale),
-                )
+        check_guide_readability(project, guide, report, cache, hasher)
+
+
+def check_guide_readability(
+    project: Project, guide, report: Report, cache: BuildCache, hasher: Hasher
+) -> None:
+    """Run the plain-language checks on one guide (replayed from the cache when unchanged)."""
+    settings = f"{project.config.reading_grade}:{LONG_ENGLISH_SENTENCE}:{LONG_CHINESE_SENTENCE}"
+    source = hasher.file(project.guide_path(guide.id))
+    cache.replay(
+        f"read-en:{settings}:{source}",
+        report,
+        partial(check_english, guide, project.docs.get(guide.id), project.config),
+    )
+    for locale in project.config.codes:
+        if locale.startswith("zh") and locale != project.config.source_locale:
+            po = hasher.file(catalog_path(project.root, locale, guide.id))
+            cache.replay(
+                f"read-zh:{settings}:{locale}:{source}:{po}",
+                report,
+                partial(check_chinese, project, guide, locale),
+            )

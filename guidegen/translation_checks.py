@@ -18,7 +18,15 @@ from pathlib import Path
 
 from .cache import BuildCache, Hasher
 from .config import LocaleConfig
-from .i18n import SHARED, UI, catalog_path, is_draft, read_catalog
+from .i18n import (
+    SHARED,
+    UI,
+    catalog_path,
+    is_draft,
+    parsed_catalogs,
+    read_catalog,
+    remember_catalogs,
+)
 from .loader import CONTENT_DIR, Project
 from .markup import passage_problem, render_markdown
 from .numbers import missing_and_extra
@@ -148,10 +156,11 @@ def check_translations(
             if also is not None and owner in project.guides:
                 also(locale, owner)
 
-    def learn(owner: str) -> BuildCache:
+    def learn(owner: str) -> tuple[BuildCache, dict]:
         known = BuildCache({}, dict(cache.coverage), dict(cache.checks), dict(cache.labels))
+        parsed = parsed_catalogs()
         check_owner(owner)
-        return cache.added_since(known)
+        return cache.added_since(known), parsed_catalogs(since=parsed)
 
     todo = [
         owner
@@ -163,8 +172,9 @@ def check_translations(
         )
     ]
     if jobs > 1 and len(todo) > 1:
-        for added in map_forked(learn, todo, jobs):
+        for added, parsed in map_forked(learn, todo, jobs):
             cache.merge(added)
+            remember_catalogs(parsed)  # localisation uses them too: parsed once per build
     for owner in owners:  # replays what the workers found, in order
         check_owner(owner)
 

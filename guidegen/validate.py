@@ -12,7 +12,7 @@ from .cache import BuildCache, Hasher
 from .config import LocaleConfig
 from .loader import Project
 from .problems import Report
-from .readability import check_readability
+from .readability import check_guide_readability, check_readability
 from .translation_checks import check_translations
 
 
@@ -30,5 +30,15 @@ def validate(
     each guide catalog is parsed (the build records coverage then); jobs > 1 checks the
     translations in that many processes.
     """
-    check_translations(project, report, cache, hasher, also, jobs)
-    check_readability(project, report, cache, hasher)
+    cache, hasher = cache or BuildCache(), hasher or Hasher()
+    read: set[str] = set()
+
+    def each_guide(locale: LocaleConfig, guide_id: str) -> None:
+        if also is not None:
+            also(locale, guide_id)
+        if guide_id not in read:  # in the worker that checks the guide's catalogs
+            read.add(guide_id)
+            check_guide_readability(project, project.guides[guide_id], report, cache, hasher)
+
+    check_translations(project, report, cache, hasher, each_guide, jobs)
+    check_readability(project, report, cache, hasher)  # guides without catalogs; the rest replay
