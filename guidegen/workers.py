@@ -56,18 +56,15 @@ def render_all(
     workers: int,
     on_done: Callable[[Job, Rendered | None, BaseException | None], None],
 ) -> None:
-    """Run jobs, in worker processes when workers > 1, calling on_done for each result."""
-    if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            try:
-                data = job.run()
-            except Exception as exc:  # a failed render is reported per file, not as a traceback
-                on_done(job, None, exc)
-                continue
-            on_done(job, data, None)
+    """Run jobs in worker processes (at least one), calling on_done for each result.
+
+    Even at -j 1 the PDFs are rendered in a worker: WeasyPrint with CJK fonts loaded takes
+    400 MB and more, which the build process then never holds.
+    """
+    if not jobs:
         return
     with ProcessPoolExecutor(
-        max_workers=min(workers, len(jobs)), initializer=_warm_up, initargs=(os.getpid(),)
+        max_workers=max(1, min(workers, len(jobs))), initializer=_warm_up, initargs=(os.getpid(),)
     ) as pool:
         futures = {pool.submit(_run, job): job for job in _largest_first(jobs)}
         for future in as_completed(futures):
