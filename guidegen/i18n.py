@@ -12,6 +12,7 @@ the source text changes, so a changed passage is found by context and marked fuz
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -28,8 +29,9 @@ UI = "ui"
 DRAFT_MARK = "Status: draft — needs review by a qualified translator."
 
 
+@functools.lru_cache(maxsize=65536)
 def catalog_path(root: Path, locale: str, owner: str) -> Path:
-    """Return the PO file for a guide id, or for SHARED / UI."""
+    """Return the PO file for a guide id, or for SHARED / UI (paths are asked for often)."""
     base = root / LOCALES_DIR / locale
     return base / f"{owner}.po" if owner in (SHARED, UI) else base / "guides" / f"{owner}.po"
 

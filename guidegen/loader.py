@@ -204,7 +204,6 @@ def check_guides(project: Project, report: Report) -> None:
             _check_blanks(letter, report)
         _check_citations(guide, report)
         _check_passages(project, guide, report)
-        _check_day_units(project, guide, report)
 
 
 def _check_citations(guide, report: Report) -> None:
@@ -224,9 +223,11 @@ def _check_citations(guide, report: Report) -> None:
 _BARE_DAYS = re.compile(r"\b(\d+)\s+days?\b", re.IGNORECASE)
 
 
-def _check_day_units(project: Project, guide, report: Report) -> None:
-    """Warn where a passage says 'N days' but the guide's deadline data says which kind of day:
-    readers and translators must see 'calendar days' or 'working days' every time."""
+def _check_passages(project: Project, guide, report: Report) -> None:
+    """Check every passage of a guide in one pass: its Markdown (passage_problem), and 'N days'
+    where the guide's deadline data says which kind of day — readers and translators must see
+    'calendar days' or 'working days' every time."""
+    from .markup import passage_problem
     from .passages import iter_passages
 
     kinds: dict[int, set[str]] = {}
@@ -236,7 +237,11 @@ def _check_day_units(project: Project, guide, report: Report) -> None:
                 kinds.setdefault(deadline.amount, set()).add(deadline.unit.split("-")[0])
     doc = project.docs.get(guide.id)
     for passage in iter_passages(guide, guide.id):
-        for match in _BARE_DAYS.finditer(passage.text):
+        problem = passage_problem(passage.text)
+        if problem:
+            where = doc.where(passage.path) if doc else guide.at
+            report.error(where, problem, "split it into shorter passages")
+        for match in _BARE_DAYS.finditer(passage.text) if kinds else ():
             amount = int(match.group(1))
             if amount in kinds:
                 where = doc.where(passage.path) if doc else guide.at
@@ -246,18 +251,6 @@ def _check_day_units(project: Project, guide, report: Report) -> None:
                     f"{guide.id}: '{match.group(0)}' does not say which kind of days",
                     f"the deadline data says {unit}: write that",
                 )
-
-
-def _check_passages(project: Project, guide, report: Report) -> None:
-    from .markup import passage_problem
-    from .passages import iter_passages
-
-    doc = project.docs.get(guide.id)
-    for passage in iter_passages(guide, guide.id):
-        problem = passage_problem(passage.text)
-        if problem:
-            where = doc.where(passage.path) if doc else guide.at
-            report.error(where, problem, "split it into shorter passages")
 
 
 def _check_unique(ids: list[str], places, kind: str, report: Report) -> None:
