@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 from .cache import BuildCache, Hasher, digest
 from .config import LocaleConfig
@@ -14,6 +15,33 @@ from .problems import Report
 from .schema import Guide, Letter
 from .ui import Interface
 
+V = TypeVar("V")
+
+
+class Lazy(Mapping[str, V], Generic[V]):
+    """A mapping whose values are made on first use (a build renders a few guides of a locale;
+    it need not read every catalog of it)."""
+
+    def __init__(self, keys: list[str], make: Callable[[str], V]) -> None:
+        self._keys, self._known, self._make = keys, set(keys), make
+        self._made: dict[str, V] = {}
+
+    def __getitem__(self, key: str) -> V:
+        if key not in self._made:
+            if key not in self._known:
+                raise KeyError(key)
+            self._made[key] = self._make(key)
+        return self._made[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._known
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
 
 @dataclass
 class LocalizedSite:
@@ -22,13 +50,13 @@ class LocalizedSite:
     locale: LocaleConfig
     title: Passage
     original: LocaleConfig  # the language letters are handed in
-    guides: dict[str, Guide] = field(default_factory=dict)
+    guides: Mapping[str, Guide] = field(default_factory=dict)
     sources: dict = field(default_factory=dict)
     terms: dict = field(default_factory=dict)
     contacts: dict = field(default_factory=dict)
     unpublished: list[str] = field(default_factory=list)
     interface: Interface = field(default_factory=lambda: Interface(None, is_source=True))
-    handin: dict[str, dict[str, Letter | None]] = field(default_factory=dict)
+    handin: Mapping[str, dict[str, Letter | None]] = field(default_factory=dict)
 
 
 def make_lookup(
@@ -156,14 +184,15 @@ def localize_site(
     ):
         for key, entry in table.items():
             target[key] = map_passages(entry, f"{owner}|{key}", shared.passage)
-    for guide_id, guide in project.guides.items():
-        if guide_id not in published:
-            site.unpublished.append(guide_id)
-            continue
+    shown = [guide_id for guide_id in project.guides if guide_id in published]
+    site.unpublished = [guide_id for guide_id in project.guides if guide_id not in published]
+
+    def localized(guide_id: str) -> Guide:
         lookup = make_lookup(project, locale, [guide_id], report)
-        site.guides[guide_id] = map_passages(guide, guide_id, lookup.passage)
-    for guide_id in site.guides:
-        site.handin[guide_id] = handin_letters(project, site, guide_id, report)
+        return map_passages(project.guides[guide_id], guide_id, lookup.passage)
+
+    site.guides = Lazy(shown, localized)
+    site.handin = Lazy(shown, lambda guide_id: handin_letters(project, site, guide_id, report))
     return site
 
 
