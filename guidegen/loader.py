@@ -7,10 +7,12 @@ import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from types import GenericAlias
 
 from .binder import bind
+from .cache import BuildCache, Hasher
 from .config import Config, load_config
 from .letters import placeholders
 from .problems import Location, Report
@@ -47,8 +49,13 @@ def today() -> date:
     return date.fromisoformat(override) if override else date.today()
 
 
-def load_project(root: Path, report: Report) -> Project | None:
-    """Read and check the whole project into report; None if the config is unusable."""
+def load_project(
+    root: Path, report: Report, cache: BuildCache | None = None, hasher: Hasher | None = None
+) -> Project | None:
+    """Read and check the whole project into report; None if the config is unusable.
+
+    With a cache, the checks of each guide file unchanged since the last build are replayed.
+    """
     config = load_config(root, report)
     if config is None:
         return None
@@ -58,7 +65,7 @@ def load_project(root: Path, report: Report) -> Project | None:
     project.contacts = _load_shared(project, "contacts.yaml", report)
     project.guides, project.docs, project.guide_files = _load_guides(root, report)
     check_references(project, report)
-    check_guides(project, report)
+    check_guides(project, report, cache, hasher)
     return project
 
 
@@ -168,42 +175,53 @@ def _source_refs(guide: Guide) -> list[SourceRef]:
     return refs
 
 
-def check_guides(project: Project, report: Report) -> None:
-    """Report stale, uncited or inconsistent guides."""
+def check_guides(
+    project: Project, report: Report, cache: BuildCache | None = None, hasher: Hasher | None = None
+) -> None:
+    """Report stale, uncited or inconsistent guides (each guide's problems depend on its file
+    and the date alone: replayed from a cache when given)."""
     now = today()
     for guide in project.guides.values():
-        review = guide.review
-        if review.reviewed is None or review.review_by is None:
-            pass  # a missing or unreadable date is reported already
-        elif review.review_by <= review.reviewed:
-            report.error(review.at, "review_by must come after reviewed")
-        elif review.review_by < now:
-            report.warning(
-                review.at,
-                f"review date passed: review_by {review.review_by} is before {now}",
-                "check the law again, then update reviewed and review_by",
-            )
-        if not guide.sources:
-            report.error(
-                guide.at,
-                f"guide '{guide.id}' cites no sources",
-                "list the legal sources under 'sources' with article pinpoints",
-            )
-        for step in guide.steps:
-            if not step.sources and not step.deadlines:
-                report.warning(
-                    step.at,
-                    f"step '{step.id}' cites no source",
-                    "add the rule's source under 'sources'",
-                )
-        _check_unique([s.id for s in guide.steps], [s.at for s in guide.steps], "step", report)
-        _check_unique(
-            [x.id for x in guide.letters], [x.at for x in guide.letters], "letter", report
+        check = partial(_check_guide, project, guide, now)
+        if cache is None:
+            check(report)
+        else:
+            path = project.guide_path(guide.id)
+            key = f"guide:{now}:{(hasher or Hasher()).file(path)}:{path.name}"
+            cache.replay(key, report, check)
+
+
+def _check_guide(project: Project, guide, now: date, report: Report) -> None:
+    review = guide.review
+    if review.reviewed is None or review.review_by is None:
+        pass  # a missing or unreadable date is reported already
+    elif review.review_by <= review.reviewed:
+        report.error(review.at, "review_by must come after reviewed")
+    elif review.review_by < now:
+        report.warning(
+            review.at,
+            f"review date passed: review_by {review.review_by} is before {now}",
+            "check the law again, then update reviewed and review_by",
         )
-        for letter in guide.letters:
-            _check_blanks(letter, report)
-        _check_citations(guide, report)
-        _check_passages(project, guide, report)
+    if not guide.sources:
+        report.error(
+            guide.at,
+            f"guide '{guide.id}' cites no sources",
+            "list the legal sources under 'sources' with article pinpoints",
+        )
+    for step in guide.steps:
+        if not step.sources and not step.deadlines:
+            report.warning(
+                step.at,
+                f"step '{step.id}' cites no source",
+                "add the rule's source under 'sources'",
+            )
+    _check_unique([s.id for s in guide.steps], [s.at for s in guide.steps], "step", report)
+    _check_unique([x.id for x in guide.letters], [x.at for x in guide.letters], "letter", report)
+    for letter in guide.letters:
+        _check_blanks(letter, report)
+    _check_citations(guide, report)
+    _check_passages(project, guide, report)
 
 
 def _check_citations(guide, report: Report) -> None:

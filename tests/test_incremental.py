@@ -131,3 +131,18 @@ def test_check_and_no_op_build_never_import_weasyprint(tmp_project):
         env={"GUIDEGEN_TODAY": "2026-11-25", "PATH": ""},
     )
     assert output.stdout.strip() == "False"
+
+
+def test_a_rebuild_reports_what_the_guide_checks_found_and_a_new_day_checks_again(
+    tmp_project, monkeypatch
+):
+    """Guide checks are replayed from the cache on a rebuild, and run again on another date."""
+    root = tmp_project()
+    monkeypatch.setenv("GUIDEGEN_TODAY", "2027-06-01")  # past the tiny guide's review_by
+    first = [p.message for p in _build(root, formats=("html",)).report.warnings]
+    assert any("review date passed" in message for message in first)
+    second = [p.message for p in _build(root, formats=("html",)).report.warnings]
+    assert second == first  # replayed, not lost
+    monkeypatch.setenv("GUIDEGEN_TODAY", "2020-01-01")
+    third = [p.message for p in _build(root, formats=("html",)).report.warnings]
+    assert not any("review date passed" in message for message in third)

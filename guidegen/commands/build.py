@@ -173,12 +173,12 @@ def _load_cache(options: BuildOptions) -> BuildCache:
 def load_and_validate(state: Build) -> Project:
     """Load the project, check it (replaying cached checks of unchanged files) and the options."""
     options, report = state.options, state.report
-    project = load_project(options.project, report)
-    fail_on_problems(report, options.strict)
-    assert project is not None  # load_project reports an error whenever it returns None
     code = code_hash(state.hasher)
     if state.cache.checks.get("code") != [{"hash": code}]:
         state.cache = BuildCache(checks={"code": [{"hash": code}]})  # new guidegen: start afresh
+    project = load_project(options.project, report, state.cache, state.hasher)
+    fail_on_problems(report, options.strict)
+    assert project is not None  # load_project reports an error whenever it returns None
     validate(
         project,
         report,
