@@ -97,8 +97,8 @@ def iter_forked(function: Callable, items: list, workers: int) -> Iterator:
     worker is raised here, as it would be without workers.
     """
     global _FORKED
-    if workers <= 1 or len(items) <= 1:
-        yield from (function(item) for item in items)
+    if workers <= 1 or len(items) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (function(item) for item in items)  # Windows has no fork: one process
         return
     if _FORKED is not None:
         raise RuntimeError("iter_forked does not nest")
