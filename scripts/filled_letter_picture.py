@@ -38,7 +38,8 @@ def fill(page: str) -> str:
         answer = ANSWERS.get(match.group(2))
         if answer is None:
             return match.group(0)
-        return f'<span class="blank-rule" style="padding-inline-start: 2mm">{html.escape(answer)}</span>'
+        style = "padding-inline-start: 2mm"
+        return f'<span class="blank-rule" style="{style}">{html.escape(answer)}</span>'
 
     return re.sub(rf'<input class="blank-field[^>]*name="({LETTER})-([a-z_]+)"[^>]*>', value, page)
 
