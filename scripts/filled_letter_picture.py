@@ -55,15 +55,29 @@ def main() -> None:
         page = next(
             n
             for n in range(1, 100)
-            if "纠正申请书" in subprocess.run(
+            if "纠正申请书"
+            in subprocess.run(
                 ["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"],
-                capture_output=True, text=True, check=True,
+                capture_output=True,
+                text=True,
+                check=True,
             ).stdout.split("\n", 2)[0]
         )
         target = REPO / "docs" / "printed-letter-filled"
         subprocess.run(
-            ["pdftoppm", "-r", "50", "-png", "-singlefile", "-f", str(page), "-l", str(page),
-             str(pdf), str(target)],
+            [
+                "pdftoppm",
+                "-r",
+                "50",
+                "-png",
+                "-singlefile",
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                str(pdf),
+                str(target),
+            ],
             check=True,
         )
     print(f"wrote {target}.png (page {page})")
