@@ -180,15 +180,14 @@ def check_guides(
 ) -> None:
     """Report stale, uncited or inconsistent guides (each guide's problems depend on its file
     and the date alone: replayed from a cache when given)."""
-    now = today()
+    now, hasher = today(), hasher or Hasher()
     for guide in project.guides.values():
         check = partial(_check_guide, project, guide, now)
         if cache is None:
             check(report)
         else:
             path = project.guide_path(guide.id)
-            key = f"guide:{now}:{(hasher or Hasher()).file(path)}:{path.name}"
-            cache.replay(key, report, check)
+            cache.replay(f"guide:{now}:{hasher.file(path)}:{path.name}", report, check)
 
 
 def _check_guide(project: Project, guide, now: date, report: Report) -> None:

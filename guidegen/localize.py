@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Generic, Literal, TypeVar
+from typing import Literal, TypeVar
 
 from .cache import BuildCache, Hasher, digest
 from .config import LocaleConfig
@@ -18,7 +18,7 @@ from .ui import Interface
 V = TypeVar("V")
 
 
-class Lazy(Mapping[str, V], Generic[V]):
+class Lazy(Mapping[str, V]):
     """A mapping whose values are made on first use (a build renders a few guides of a locale;
     it need not read every catalog of it)."""
 

@@ -136,18 +136,6 @@ def check_chinese(project: Project, guide: Guide, locale: str, report: Report) -
             )
 
 
-def check_readability(
-    project: Project, report: Report, cache: BuildCache | None = None, hasher: Hasher | None = None
-) -> None:
-    """Run the plain-language checks on every guide: English source and Chinese translations.
-
-    With a cache, results for unchanged files are replayed instead of recomputed.
-    """
-    cache, hasher = cache or BuildCache(), hasher or Hasher()
-    for guide in project.guides.values():
-        check_guide_readability(project, guide, report, cache, hasher)
-
-
 def check_guide_readability(
     project: Project, guide, report: Report, cache: BuildCache, hasher: Hasher
 ) -> None:

@@ -12,7 +12,7 @@ from .cache import BuildCache, Hasher
 from .config import LocaleConfig
 from .loader import Project
 from .problems import Report
-from .readability import check_guide_readability, check_readability
+from .readability import check_guide_readability
 from .translation_checks import check_translations
 
 
@@ -28,7 +28,7 @@ def validate(
 
     With a cache, checks of unchanged files are replayed; `also(locale, guide_id)` runs while
     each guide catalog is parsed (the build records coverage then); jobs > 1 checks the
-    translations in that many processes.
+    translations, and each guide's reading level with them, in that many processes.
     """
     cache, hasher = cache or BuildCache(), hasher or Hasher()
     read: set[str] = set()
@@ -41,4 +41,6 @@ def validate(
             check_guide_readability(project, project.guides[guide_id], report, cache, hasher)
 
     check_translations(project, report, cache, hasher, each_guide, jobs)
-    check_readability(project, report, cache, hasher)  # guides without catalogs; the rest replay
+    for guide_id, guide in project.guides.items():  # guides no catalog check reached
+        if guide_id not in read:
+            check_guide_readability(project, guide, report, cache, hasher)

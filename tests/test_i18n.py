@@ -374,3 +374,25 @@ def test_checks_in_worker_processes_find_what_one_process_finds(tmp_project):
     assert found[0][0] == found[1][0] and found[0][1].checks == found[1][1].checks
     messages = " ".join(m for _, _, m in found[1][0])
     assert "number 3 of the source is missing" in messages and "unbalanced **" in messages
+
+
+def test_validate_in_worker_processes_finds_the_reading_level_problems_one_process_finds(
+    tmp_project,
+):
+    """At -j 2 the reading-level checks run in the check workers; nothing may get lost."""
+    from guidegen.cache import BuildCache
+    from guidegen.loader import load_project
+    from guidegen.problems import Report
+    from guidegen.validate import validate
+
+    root = tmp_project()
+    guide = root / "content/guides/leave-list.yaml"
+    long = " ".join(["the court that listed you must then look at every paper you send"] * 3)
+    guide.write_text(guide.read_text().replace("Write to the court.", f"Write: {long}."))
+    found = []
+    for jobs in (1, 2):
+        report = Report(root)
+        validate(load_project(root, report), report, BuildCache(), jobs=jobs)
+        found.append([(p.location, p.severity, p.message) for p in report.problems])
+    assert found[0] == found[1]
+    assert any("has a sentence of" in message for _, _, message in found[1])
