@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -79,9 +80,16 @@ class Mention:
     values: frozenset[Decimal]
 
 
+# Any character that can start a number once NFKC-normalised: most passages have none.
+_ANY_NUMBER = re.compile(r"[\d零〇一二两三四五六七八九十百千万]")
+
+
 def mentions(text: str) -> list[Mention]:
     """Return the numbers written in text, in any digits or in Chinese numerals."""
-    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():  # NFKC leaves ASCII as it is
+        text = unicodedata.normalize("NFKC", text)
+    if not _ANY_NUMBER.search(text):
+        return []
     found = []
     for match in _DIGITS.finditer(text):
         value = _decimal(match.group(0))
@@ -138,8 +146,18 @@ def _chinese(numeral: str) -> int | None:
 
 def missing_and_extra(source: str, target: str) -> tuple[list[str], list[str]]:
     """Return the source's numbers the target lacks, and the target's numbers the source lacks."""
-    wanted, shown = mentions(source), mentions(target)
-    excused = word_values(source)
+    return compare_mentions(mentions(source), mentions(target), lambda: word_values(source))
+
+
+def compare_mentions(
+    wanted: list[Mention], shown: list[Mention], excuses: Callable[[], set[Decimal]]
+) -> tuple[list[str], list[str]]:
+    """Return the wanted numbers not shown, and the shown numbers not wanted nor excused.
+
+    excuses() returns the values the source writes as words (asked only when needed).
+    """
+    if not wanted and not shown:
+        return [], []
     missing = []
     remaining = list(shown)
     for mention in wanted:
@@ -148,8 +166,13 @@ def missing_and_extra(source: str, target: str) -> tuple[list[str], list[str]]:
             missing.append(mention.text)
         else:
             remaining.remove(match)
+    if not remaining:
+        return missing, []
     pool = set().union(*(m.values for m in wanted)) if wanted else set()
     # 1 stands for 'a', 'every', 'para. 1' in many languages: an added 1 is not reported
-    excused |= {Decimal(1)}
-    extra = [m.text for m in remaining if not (m.values & (pool | excused))]
+    excused = pool | {Decimal(1)}
+    extra = [m.text for m in remaining if not (m.values & excused)]
+    if extra:
+        words = excuses()
+        extra = [m.text for m in remaining if not (m.values & (excused | words))]
     return missing, extra

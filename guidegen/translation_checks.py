@@ -13,7 +13,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 
 from .cache import BuildCache, Hasher
@@ -29,7 +29,7 @@ from .i18n import (
 )
 from .loader import CONTENT_DIR, Project
 from .markup import passage_problem, render_markdown
-from .numbers import missing_and_extra
+from .numbers import Mention, compare_mentions, mentions, missing_and_extra, word_values
 from .po import Message, PoFile, python_format_directives, python_format_problem
 from .problems import Location, Report
 from .scripts import locale_script
@@ -54,9 +54,15 @@ class Termbase:
     terms: dict[str, str]
 
     def __post_init__(self) -> None:
-        # (term, its translation, the folded term, a pattern finding it at a word start)
+        # (term, its translation, both folded,  a pattern finding it at a word start)
         self._folded = [
-            (term, translation, _fold(term), re.compile(r"(?<!\w)" + re.escape(_fold(term))))
+            (
+                term,
+                translation,
+                _fold(translation),
+                _fold(term),
+                re.compile(r"(?<!\w)" + re.escape(_fold(term))),
+            )
             for term, translation in sorted(self.terms.items())
         ]
 
@@ -74,14 +80,14 @@ class Termbase:
 
     def problems(self, source: str, target: str) -> list[str]:
         """Return a warning for each source term whose glossary translation the target lacks."""
-        found = []
-        plain_source, plain_target = _fold(source), _fold(target)
-        for term, translation, folded, pattern in self._folded:
-            if (
-                folded in plain_source  # a quick test before the pattern
-                and pattern.search(plain_source)
-                and not _uses(plain_target, _fold(translation))
-            ):
+        found: list[str] = []
+        plain_source = _fold(source)
+        plain_target = ""
+        for term, translation, folded_translation, folded, pattern in self._folded:
+            if folded not in plain_source or not pattern.search(plain_source):
+                continue  # the quick test first, then the pattern
+            plain_target = plain_target or _fold(target)
+            if not _uses(plain_target, folded_translation):
                 found.append(
                     f"translation does not use the glossary's translation of '{term}': "
                     f"'{translation}'"
@@ -272,33 +278,59 @@ def compare(source: str, target: str) -> list[str]:
     return _compare(source, target)[0]
 
 
+@dataclass(frozen=True)
+class _Shown:
+    """What the checks compare of one text, as the reader sees it once rendered."""
+
+    blanks: list[str]
+    formats: list[str]
+    links: list[str]
+    raw_html: int
+    numbers: list[Mention]
+    visible: str
+    bold_marks: int
+    list_items: int
+
+    @classmethod
+    @lru_cache(maxsize=16384)  # a guide's source texts are compared once per locale
+    def of(cls, text: str) -> _Shown:
+        rendered = str(render_markdown(text))
+        visible = _visible(rendered)
+        return cls(
+            blanks=_BLANK.findall(text),
+            formats=_PYFORMAT.findall(text),
+            links=[html.unescape(h) for h in _HREF.findall(rendered)],
+            raw_html=len(_RAW_HTML.findall(text)),
+            numbers=mentions(visible),
+            visible=visible,
+            bold_marks=len(_BOLD.findall(text)),
+            list_items=rendered.count("<li>"),
+        )
+
+
 def _compare(source: str, target: str) -> tuple[list[str], list[str]]:
     """Return what a translation broke, and the numbers it shows that the source does not."""
-    problems = []
-    for name, pattern in (("placeholder", _BLANK), ("format placeholder", _PYFORMAT)):
-        problems += _multiset_problems(name, pattern.findall(source), pattern.findall(target))
-    source_html, target_html = str(render_markdown(source)), str(render_markdown(target))
-    problems += _multiset_problems(
-        "link target",
-        [html.unescape(h) for h in _HREF.findall(source_html)],
-        [html.unescape(h) for h in _HREF.findall(target_html)],
-    )
-    if len(_RAW_HTML.findall(target)) > len(_RAW_HTML.findall(source)):
+    was, now = _Shown.of(source), _Shown.of(target)
+    problems = _multiset_problems("placeholder", was.blanks, now.blanks)
+    problems += _multiset_problems("format placeholder", was.formats, now.formats)
+    problems += _multiset_problems("link target", was.links, now.links)
+    if now.raw_html > was.raw_html:
         problems.append("translation contains raw HTML that the source does not have")
-    missing, extra = missing_and_extra(_visible(source_html), _visible(target_html))
+    missing, extra = compare_mentions(was.numbers, now.numbers, lambda: word_values(was.visible))
     for number in missing:
         problems.append(f"number {number} of the source is missing from the translation")
-    if len(_BOLD.findall(target)) % 2:
+    if now.bold_marks % 2:
         problems.append("unbalanced ** in the translation breaks the Markdown")
-    if source_html.count("<li>") != target_html.count("<li>"):
+    if was.list_items != now.list_items:
         problems.append(
-            f"the source has {source_html.count('<li>')} list item(s), "
-            f"the translation {target_html.count('<li>')}"
+            f"the source has {was.list_items} list item(s), the translation {now.list_items}"
         )
     return problems, extra
 
 
 def _multiset_problems(name: str, source: list[str], target: list[str]) -> list[str]:
+    if source == target:  # nearly always: the same items in the same order
+        return []
     missing = Counter(source) - Counter(target)
     extra = Counter(target) - Counter(source)
     return [f"translation drops {name} {item}" for item in sorted(missing)] + [

@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from guidegen.markup import render_markdown
 
+from .conftest import REPO as ROOT
+
 HOSTILE = [
     ("<script>alert(1)</script>", "<script"),
     ("<style>p{}</style>", "<style"),
@@ -160,3 +162,39 @@ def test_the_plain_text_shortcut_gives_what_markdown_gives(text):
 
     render_markdown.cache_clear()
     assert render_markdown(text) == full_markdown(text), repr(text)
+
+
+_LINE_PIECES = st.one_of(
+    st.text(PLAIN_ALPHABET, min_size=1, max_size=12),
+    st.sampled_from(["**", "*", "_", "{case_number}", "{x}", "{a_b_}", "- ", "\n", "\n\n", " "]),
+    st.text(st.sampled_from(list("ab 法")), min_size=1, max_size=5).map(lambda t: f"**{t}**"),
+)
+_LINE = st.lists(_LINE_PIECES, min_size=1, max_size=8).map("".join)
+_BLOCK = st.one_of(
+    _LINE,
+    st.lists(_LINE.map(lambda line: "- " + line), min_size=1, max_size=4).map("\n".join),
+)
+
+
+@settings(max_examples=3000, derandomize=True, deadline=None)
+@given(st.lists(_BLOCK, min_size=1, max_size=4).map("\n\n".join))
+def test_the_paragraph_and_list_shortcut_gives_what_markdown_gives(text):
+    from guidegen.markup import full_markdown, render_markdown
+
+    render_markdown.cache_clear()
+    assert render_markdown(text) == full_markdown(text), repr(text)
+
+
+def test_every_bundled_passage_renders_as_markdown_renders_it():
+    from guidegen.markup import _simple_markdown, full_markdown, render_markdown
+    from guidegen.po import read_po
+    from guidegen.problems import Report
+
+    texts, shortcut = set(), 0
+    for path in (ROOT / "content" / "locales").rglob("*.po"):
+        for message in read_po(path, Report(ROOT)).messages:
+            texts.update(t for t in (message.id, message.string) if t)
+    for text in sorted(texts):
+        shortcut += _simple_markdown(text) is not None
+        assert render_markdown(text) == full_markdown(text), repr(text)
+    assert shortcut > len(texts) * 0.8  # the shortcut is the common path, not an exception
