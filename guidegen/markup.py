@@ -120,9 +120,11 @@ def _simple_markdown(text: str) -> str | None:
 
 
 def _simple_line(line: str) -> str | None:
-    if _NEEDS_MARKDOWN.search(_PLACEHOLDER.sub("x", _STRONG.sub(r"\1", line))):
+    strong = "*" in line
+    bare = _STRONG.sub(r"\1", line) if strong else line
+    if _NEEDS_MARKDOWN.search(_PLACEHOLDER.sub("x", bare) if "_" in bare else bare):
         return None
-    return _STRONG.sub(r"<strong>\1</strong>", line) if "*" in line else line
+    return _STRONG.sub(r"<strong>\1</strong>", line) if strong else line
 
 
 def full_markdown(text: str) -> Markup:

@@ -11,7 +11,7 @@ import html
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
@@ -47,24 +47,41 @@ _BOLD = re.compile(r"\*\*")
 IGNORE_ADDED_NUMBERS = "ignore-added-numbers"
 
 
+class TermFinder:
+    """Which glossary terms (source language) a text uses: every locale asks of the same text."""
+
+    def __init__(self, terms: Iterable[str]) -> None:
+        # (the term, folded, a pattern finding it at a word start)
+        self._patterns = [
+            (term, _fold(term), re.compile(r"(?<!\w)" + re.escape(_fold(term))))
+            for term in sorted(set(terms))
+        ]
+        self._found: dict[str, list[str]] = {}
+
+    def found(self, text: str) -> list[str]:
+        """Return the terms text uses, sorted."""
+        if text not in self._found:
+            if len(self._found) > 65536:  # a long-running preview: keep memory bounded
+                self._found.clear()
+            plain = _fold(text)
+            self._found[text] = [
+                term
+                for term, folded, pattern in self._patterns
+                if folded in plain and pattern.search(plain)  # the quick test first
+            ]
+        return self._found[text]
+
+
 @dataclass
 class Termbase:
     """The glossary of one locale: source term -> its translation in that locale."""
 
     terms: dict[str, str]
+    finder: TermFinder | None = None  # shared by the locales of a project; made if not given
 
     def __post_init__(self) -> None:
-        # (term, its translation, both folded,  a pattern finding it at a word start)
-        self._folded = [
-            (
-                term,
-                translation,
-                _fold(translation),
-                _fold(term),
-                re.compile(r"(?<!\w)" + re.escape(_fold(term))),
-            )
-            for term, translation in sorted(self.terms.items())
-        ]
+        self.finder = self.finder or TermFinder(self.terms)
+        self._folded = {term: _fold(translation) for term, translation in self.terms.items()}
 
     @classmethod
     def of(cls, project: Project, locale: str, report: Report) -> Termbase:
@@ -76,23 +93,28 @@ class Termbase:
             message = by_context.get(f"glossary|{key}.term")
             if message is not None and message.string and not message.fuzzy:
                 found[term.term] = message.string
-        return cls(found)
+        return cls(found, _finder(tuple(sorted(t.term for t in project.terms.values()))))
 
     def problems(self, source: str, target: str) -> list[str]:
         """Return a warning for each source term whose glossary translation the target lacks."""
         found: list[str] = []
-        plain_source = _fold(source)
         plain_target = ""
-        for term, translation, folded_translation, folded, pattern in self._folded:
-            if folded not in plain_source or not pattern.search(plain_source):
-                continue  # the quick test first, then the pattern
+        assert self.finder is not None
+        for term in self.finder.found(source):
+            if term not in self.terms:
+                continue
             plain_target = plain_target or _fold(target)
-            if not _uses(plain_target, folded_translation):
+            if not _uses(plain_target, self._folded[term]):
                 found.append(
                     f"translation does not use the glossary's translation of '{term}': "
-                    f"'{translation}'"
+                    f"'{self.terms[term]}'"
                 )
         return found
+
+
+@lru_cache(maxsize=8)
+def _finder(terms: tuple[str, ...]) -> TermFinder:
+    return TermFinder(terms)
 
 
 def _fold(text: str) -> str:
