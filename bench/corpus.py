@@ -56,7 +56,6 @@ def make_corpus(target: Path, guides: int, locales: int, unique: bool = True) ->
     """Copy the project into target with its guides cloned up to `guides`, in `locales` locales."""
     started = time.perf_counter()
     shutil.copytree(REPO / "content", target / "content")
-    shutil.copytree(REPO / "templates", target / "templates")
     codes = _write_config(target, locales)
     originals = sorted(p.stem for p in (target / "content/guides").glob("*.yaml"))
     if not len(originals) <= guides <= MAX_GUIDES:

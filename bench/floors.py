@@ -77,9 +77,13 @@ def po_floors(root: Path) -> dict[str, dict]:
 
 
 def hash_floor(root: Path) -> dict:
-    """Read and hash (SHA-256) every input file: content, templates and guidegen.yaml."""
+    """Read and hash (SHA-256) every input file: content, templates (the project's and the
+    built-in theme's) and guidegen.yaml."""
+    from guidegen.render import BUILTIN_TEMPLATES
+
     files = [p for p in (root / "content").rglob("*") if p.is_file()]
-    files += [p for p in (root / "templates").rglob("*") if p.is_file()]
+    for folder in (root / "templates", BUILTIN_TEMPLATES):
+        files += [p for p in folder.rglob("*") if p.is_file()]
     files.append(root / "guidegen.yaml")
     return timed(files, lambda path: hashlib.sha256(path.read_bytes()).digest())
 

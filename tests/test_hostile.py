@@ -172,3 +172,21 @@ def test_bundle_reports_a_missing_file_and_leaves_no_half_zip(tmp_project):
     assert "cannot read it for the bundle" in result.output
     assert not (root / "build/guides.zip").exists()
     assert not list((root / "build").glob(".guides.zip*"))
+
+
+def test_only_the_built_in_theme_alone_renders_without_the_sandbox(tmp_project):
+    """A project's template, even a copy of a theme file, sandboxes the theme it extends too."""
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from guidegen.render import BUILTIN_TEMPLATES, make_environment
+
+    root = tmp_project()
+    assert not (root / "templates").exists()
+    assert not isinstance(make_environment(root), SandboxedEnvironment)
+    (root / "templates").mkdir()
+    assert not isinstance(make_environment(root), SandboxedEnvironment)  # an empty folder
+    (root / "templates/partials").mkdir()
+    (root / "templates/partials/base.html").write_bytes(
+        (BUILTIN_TEMPLATES / "base.html").read_bytes()
+    )
+    assert isinstance(make_environment(root), SandboxedEnvironment)
