@@ -120,8 +120,10 @@ def word_values(text: str) -> set[Decimal]:
 def _decimal(written: str) -> Decimal | None:
     grouped = re.fullmatch(r"\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+", written)
     plain = re.sub(r"[,.\u00a0\u202f ]", "", written) if grouped else written.replace(",", ".")
+    if not plain.isascii():
+        plain = "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in plain)
     try:
-        return Decimal("".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in plain))
+        return Decimal(plain)
     except (InvalidOperation, ValueError):
         return None
 
