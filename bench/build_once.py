@@ -8,6 +8,7 @@ With PROFILE, the build runs under cProfile and its statistics are written to th
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
 import time
@@ -56,3 +57,5 @@ def _run(build, options, profile: list[str]):
 
 if __name__ == "__main__":
     main()
+    sys.stdout.flush()
+    os._exit(0)  # as `guidegen build` ends: without freeing every object one by one

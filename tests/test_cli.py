@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import click
 import pytest
@@ -109,6 +111,7 @@ def test_a_bug_is_reported_in_one_line_not_a_traceback(tmp_project, monkeypatch,
         raise RuntimeError("something unexpected")
 
     monkeypatch.setattr(guidegen.commands.check, "check", broken)
+    monkeypatch.setattr("guidegen.__main__._hard_exit", sys.exit)  # not this test's process
     monkeypatch.setattr("sys.argv", ["guidegen", "check", "--project", str(tmp_project())])
     with pytest.raises(SystemExit) as stop:
         main()
@@ -123,6 +126,7 @@ def test_a_bug_is_reported_in_one_line_not_a_traceback(tmp_project, monkeypatch,
 def test_main_exit_codes_for_usage_and_content_errors(tmp_path, monkeypatch, capsys):
     from guidegen.__main__ import main
 
+    monkeypatch.setattr("guidegen.__main__._hard_exit", sys.exit)  # not this test's process
     monkeypatch.setattr("sys.argv", ["guidegen", "build", "--format", "docx"])
     with pytest.raises(SystemExit) as usage:
         main()
@@ -131,6 +135,34 @@ def test_main_exit_codes_for_usage_and_content_errors(tmp_path, monkeypatch, cap
         main()
     assert (usage.value.code, content.value.code) == (2, 1)
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_the_console_command_ends_with_its_exit_code_and_all_its_output(tmp_project):
+    """build and check end without freeing every object: their messages still arrive whole."""
+    root = tmp_project()
+    command = [sys.executable, "-m", "guidegen"]
+    built = subprocess.run(
+        [*command, "build", "--project", str(root), "--format", "html", "-j", "1"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert built.returncode == 0, built.stderr
+    assert built.stderr.rstrip().splitlines()[-1].startswith("rendered ")
+    assert (root / "build/site/en/index.html").is_file()
+    listed = subprocess.run(  # stdout to a pipe: the whole JSON arrives
+        [*command, "check", "--project", str(root), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert listed.returncode == 0 and "problems" in json.loads(listed.stdout)
+    (root / "guidegen.yaml").write_text("title: [unclosed\n")
+    checked = subprocess.run(
+        [*command, "check", "--project", str(root)], capture_output=True, text=True, check=False
+    )
+    assert checked.returncode == 1 and "Traceback" not in checked.stderr
+    assert checked.stderr.startswith("guidegen.yaml:"), checked.stderr
 
 
 def test_new_writes_every_setting_with_its_explanation(tmp_path):
