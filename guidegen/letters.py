@@ -46,9 +46,10 @@ def paragraphs(text: str, lines: dict[str, int] | None = None) -> list[Paragraph
         if position < len(block):
             paragraph.pieces.append(("text", block[position:]))
         blanks = [value for kind, value in paragraph.pieces if kind == "blank"]
-        width = columns(
-            "".join(value.strip() for kind, value in paragraph.pieces if kind == "text")
-        )
+        text = "".join(value.strip() for kind, value in paragraph.pieces if kind == "text")
+        # only compared with ROW_TEXT and KEEP_TEXT: a longer text is wider still (no need to
+        # measure each character of a paragraph of prose)
+        width = columns(text) if len(text) <= ROW_TEXT else len(text)
         paragraph.blanks = len(blanks)
         paragraph.fields = (
             0 < len(blanks) <= 2

@@ -8,6 +8,7 @@ its normal form (see normalize), and whose `#.` note tells the translator where 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import typing
 import unicodedata
@@ -115,23 +116,22 @@ def _iter(obj: Any, prefix: str, labels: tuple[str, ...], path: PathKey):
 
 
 def _walk(value, tp, context, labels, path, f, owner, number=1) -> Iterator[SourcePassage]:
-    if tp in TRANSLATABLE:
+    kind, item_tp = _kind(tp)
+    if kind == "text":
         if value:
             note = _note(labels, f.metadata.get("shown", ""), tp is Markdown, value, owner)
             yield SourcePassage(context, normalize(value), note, tp is Markdown, path)
-    elif typing.get_origin(tp) is list:
-        (item_tp,) = typing.get_args(tp)
+    elif kind == "list":
         for i, item in enumerate(value):
             inner = (
                 labels + (f"item {i + 1} of {len(value)}",) if item_tp in TRANSLATABLE else labels
             )
             key = f"{context}.{_item_key(item, i)}"
             yield from _walk(item, item_tp, key, inner, path + (i,), f, owner, i + 1)
-    elif typing.get_origin(tp) is dict:
-        _, item_tp = typing.get_args(tp)
+    elif kind == "dict":
         for key, item in value.items():
             yield from _walk(item, item_tp, f"{context}.{key}", labels, path + (key,), f, owner)
-    elif isinstance(tp, type) and dataclasses.is_dataclass(tp):
+    elif kind == "dataclass" and isinstance(tp, type):
         label = _LABELS.get(tp)
         yield from _iter(
             value, context, labels + (label(value, number),) if label else labels, path
@@ -169,19 +169,33 @@ def map_passages(obj: Any, prefix: str, convert: Callable[[str, str], str]) -> A
 
 
 def _map(value: Any, tp: Any, context: str, convert: Callable[[str, str], str]) -> Any:
-    if tp in TRANSLATABLE:
+    kind, item_tp = _kind(tp)
+    if kind == "text":
         return convert(context, normalize(value)) if value else value
-    if typing.get_origin(tp) is list:
-        (item_tp,) = typing.get_args(tp)
+    if kind == "list":
         return [
             _map(item, item_tp, f"{context}.{_item_key(item, i)}", convert)
             for i, item in enumerate(value)
         ]
-    if typing.get_origin(tp) is dict:
-        _, item_tp = typing.get_args(tp)
+    if kind == "dict":
         return {
             key: _map(item, item_tp, f"{context}.{key}", convert) for key, item in value.items()
         }
-    if dataclasses.is_dataclass(tp):
+    if kind == "dataclass":
         return map_passages(value, context, convert)
     return value
+
+
+@functools.cache
+def _kind(tp: Any) -> tuple[str, Any]:
+    """Return how a schema type holds passages: text, list, dict, dataclass or other, and the
+    type of its items (asked for every field of every guide in every locale)."""
+    if tp in TRANSLATABLE:
+        return "text", None
+    if typing.get_origin(tp) is list:
+        return "list", typing.get_args(tp)[0]
+    if typing.get_origin(tp) is dict:
+        return "dict", typing.get_args(tp)[1]
+    if dataclasses.is_dataclass(tp):
+        return "dataclass", None
+    return "other", None

@@ -61,6 +61,7 @@ class ScriptMarker:
             for script in unicode_scripts(code):
                 owners.setdefault(script, []).append(code)
         self.runs = []
+        marked = []
         for script, codes in owners.items():
             if script in own:
                 continue
@@ -68,11 +69,15 @@ class ScriptMarker:
             owner = preferred if preferred in codes else (codes[0] if len(codes) == 1 else None)
             if owner is not None:
                 self.runs.append((_run_pattern(script), owner))
+                marked.append(script)
         self.rtl = rtl
+        # a letter of any marked script: text without one has no run (most text, one search)
+        letters = "".join(rf"\p{{Script={script}}}" for script in marked)
+        self._any = regex.compile(f"[{letters}]") if marked else None
 
     def mark(self, html: str) -> str:
         """Return html with every other-script run (and, in RTL pages, LTR run) marked."""
-        if not self.runs and not self.rtl:
+        if not self.rtl and (self._any is None or not self._any.search(html)):
             return html
         pieces = _TAG.split(html)
         for i in range(0, len(pieces), 2):  # even pieces are text between tags
@@ -81,6 +86,8 @@ class ScriptMarker:
         return "".join(pieces)
 
     def _mark_text(self, text: str) -> str:
+        if self._any is None or not self._any.search(text):
+            return self._between(text)
         runs = sorted(
             (m.start(), m.end(), code)
             for pattern, code in self.runs
