@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .passages import Passage, SourcePassage, iter_passages, normalize
-from .po import Message, PoFile, read_po
+from .po import Message, PoFile, pack, read_po, unpack
 from .problems import Location, Report
 
 LOCALES_DIR = "content/locales"
@@ -47,6 +47,7 @@ def po_locale(code: str) -> str:
 
 
 _PARSED: dict[tuple[Path, int, int], tuple[PoFile | None, list]] = {}
+_PACKED: dict[tuple[Path, int, int], tuple[tuple | None, list]] = {}  # from other processes
 
 
 def read_catalog(path: Path, report: Report) -> PoFile | None:
@@ -61,27 +62,42 @@ def read_catalog(path: Path, report: Report) -> PoFile | None:
         return None
     key = (path, stat.st_size, stat.st_mtime_ns)
     if key not in _PARSED:
-        scratch = Report(report.root)
-        _PARSED[key] = (read_po(path, scratch), scratch.problems)
+        if key in _PACKED:  # parsed by a check worker
+            packed, problems = _PACKED.pop(key)
+            _PARSED[key] = (None if packed is None else unpack(packed), problems)
+        else:
+            scratch = Report(report.root)
+            _PARSED[key] = (read_po(path, scratch), scratch.problems)
     catalog, problems = _PARSED[key]
     for problem in problems:
         report.add(problem.location, problem.severity, problem.message, problem.hint)
     return catalog
 
 
-def parsed_catalogs(since: dict | None = None) -> dict:
-    """Return the catalogs parsed in this process (those parsed after the snapshot since)."""
-    return {key: value for key, value in _PARSED.items() if since is None or key not in since}
+def parsed_keys() -> set:
+    """Return which catalogs this process has parsed (a snapshot for parsed_catalogs)."""
+    return set(_PARSED)
+
+
+def parsed_catalogs(since: set | None = None) -> dict:
+    """Return the catalogs parsed in this process (but those in the snapshot since), packed to
+    travel to another process cheaply."""
+    return {
+        key: (None if catalog is None else pack(catalog), problems)
+        for key, (catalog, problems) in _PARSED.items()
+        if since is None or key not in since
+    }
 
 
 def remember_catalogs(parsed: dict) -> None:
     """Keep catalogs another process parsed (from its parsed_catalogs), as if parsed here."""
-    _PARSED.update(parsed)
+    _PACKED.update(parsed)
 
 
 def forget_catalogs() -> None:
     """Drop the parsed catalogs (long-running processes call it between builds)."""
     _PARSED.clear()
+    _PACKED.clear()
 
 
 def is_draft(catalog: PoFile) -> bool:

@@ -24,6 +24,7 @@ from .i18n import (
     catalog_path,
     is_draft,
     parsed_catalogs,
+    parsed_keys,
     read_catalog,
     remember_catalogs,
 )
@@ -186,7 +187,7 @@ def check_translations(
 
     def learn(owner: str) -> tuple[BuildCache, dict]:
         known = BuildCache({}, dict(cache.coverage), dict(cache.checks), dict(cache.labels))
-        parsed = parsed_catalogs()
+        parsed = parsed_keys()
         check_owner(owner)
         return cache.added_since(known), parsed_catalogs(since=parsed)
 

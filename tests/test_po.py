@@ -123,3 +123,19 @@ def test_catalogs_with_lines_lost_doubled_or_swapped_get_the_same_verdict(tmp_pa
             lines[index - 1], lines[index] = lines[index], lines[index - 1]
     text = "\n".join(lines)
     assert _we_refuse(text) == _msgfmt_refuses(text, tmp_path), text
+
+
+def test_a_packed_catalog_unpacks_to_the_same_entries():
+    """Check workers send catalogs to the build packed as tuples: nothing may be lost on the way."""
+    import pickle
+
+    from guidegen.po import pack, read_po, unpack
+
+    from .conftest import REPO
+
+    paths = sorted((REPO / "content/locales").rglob("*.po"))
+    assert len(paths) > 30
+    for path in paths:
+        catalog = read_po(path, Report(REPO))
+        assert catalog is not None and catalog.messages
+        assert unpack(pickle.loads(pickle.dumps(pack(catalog)))) == catalog, path
