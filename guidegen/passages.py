@@ -43,6 +43,9 @@ class Passage(str):
     def is_fallback(self) -> bool:
         return self.state != "ok"
 
+    def __reduce__(self):  # travels between processes with its language and state
+        return (Passage, (str(self), self.lang, self.dir, self.state))
+
 
 @dataclass(frozen=True)
 class SourcePassage:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from .fonts import font_stack
@@ -84,12 +85,41 @@ def render_language_page(renderer: PageRenderer, choices: list[dict]) -> Output:
     return Output("index.html", "", "", "html", html.encode("utf-8"))
 
 
-def render_locale_index(renderer: PageRenderer, project: Project, site: LocalizedSite) -> Output:
-    """Return <locale>/index.html listing the guides published in that locale."""
+@dataclass(frozen=True)
+class GuideHeading:
+    """What a locale's index shows of a guide, localised where its page was rendered."""
+
+    id: str
+    locale: str
+    title: str  # Passages: each knows its language and translation state
+    summary: str
+
+
+class _Listed:
+    """A guide as the index template sees it: its heading at hand, the rest localised if asked."""
+
+    def __init__(self, site: LocalizedSite, guide_id: str, heading: GuideHeading | None) -> None:
+        self.id, self._site = guide_id, site
+        if heading is not None:
+            self.title, self.summary = heading.title, heading.summary
+
+    def __getattr__(self, name: str):
+        return getattr(self._site.guides[self.id], name)  # a theme override may show more
+
+
+def render_locale_index(
+    renderer: PageRenderer,
+    project: Project,
+    site: LocalizedSite,
+    headings: dict[tuple[str, str], GuideHeading] | None = None,
+) -> Output:
+    """Return <locale>/index.html listing the guides published in that locale (headings: the
+    guides' titles and summaries where this build has localised them already)."""
+    headings = headings or {}
+    code = site.locale.code
+    guides = [_Listed(site, g, headings.get((code, g))) for g in site.guides]
     unpublished = [{"id": g, "title": source_title(project, g)} for g in site.unpublished]
-    html = renderer.render(
-        "index.html", root="../", guides=list(site.guides.values()), unpublished=unpublished
-    )
+    html = renderer.render("index.html", root="../", guides=guides, unpublished=unpublished)
     return Output(
         f"{site.locale.code}/index.html", "", site.locale.code, "html", html.encode("utf-8")
     )

@@ -15,6 +15,8 @@ from guidegen.errors import BuildError
 from guidegen.formats.pdf import PdfJob
 from guidegen.pdf import FetchRefused, make_fetcher
 
+from .conftest import FIXTURES
+
 
 def test_manifest_lists_every_output_with_hash_and_size(tiny_build):
     manifest = json.loads((tiny_build / "manifest.json").read_text())["files"]
@@ -239,3 +241,22 @@ def test_weasyprint_warnings_are_reported_and_fail_strict_builds(tmp_project):
     assert relaxed.exit_code == 0 and "WeasyPrint: Ignored" in relaxed.output
     again = CliRunner().invoke(cli, [*args, "--strict"])  # up to date, and still not clean
     assert again.exit_code == 1 and "WeasyPrint: Ignored" in again.output
+
+
+def test_a_locale_index_lists_the_same_whether_its_guides_were_rendered_or_not(tmp_project):
+    """The index shows titles and summaries the guides' page workers localised; guides this build
+    does not render (here: the other shard's) are localised for the index itself."""
+    guide = (FIXTURES / "tiny/content/guides/leave-list.yaml").read_text(encoding="utf-8")
+    second = guide.replace("id: leave-list", "id: second-guide", 1)
+    second = second.replace("title: ", "title: Second guide, ", 1)
+    root = tmp_project({"content/guides/second-guide.yaml": second})
+    pages = {}
+    for name, extra in (("whole", []), ("shard", ["--shard", "1/2"])):
+        out = root / name
+        args = ["build", "--project", str(root), "--out", str(out), "--format", "html", "-j", "1"]
+        result = CliRunner().invoke(cli, args + extra)
+        assert result.exit_code == 0, result.output
+        pages[name] = (out / "site/en/index.html").read_text(encoding="utf-8")
+    assert "second-guide/index.html" in pages["whole"] and "Second guide" in pages["whole"]
+    assert not (root / "shard/site/en/second-guide/index.html").exists()  # not rendered there
+    assert pages["shard"] == pages["whole"]

@@ -27,6 +27,7 @@ from ..output import (
 )
 from ..pipeline import (
     SITE_DIR,
+    GuideHeading,
     downloads,
     language_choices,
     render_language_page,
@@ -278,27 +279,33 @@ def render_pages(
     renderers = {code: PageRenderer(env, project.config, site) for code, site in sites.items()}
     advance = progress.start(len(todo), "pages")
     for item in todo:
-        if item.kind != "guide":
-            state.emit(_site_page(state, env, renderers, sites, item), item.key)
+        if item.kind not in ("guide", "index"):
+            state.emit(_site_page(state, env, renderers, sites, item, {}), item.key)
             advance()
     units: dict[tuple[str, str], list[Planned]] = {}
     for item in todo:
         if item.kind == "guide":
             units.setdefault((item.locale, item.guide), []).append(item)
     heavy: list[tuple[Job, str]] = []
+    headings: dict[tuple[str, str], GuideHeading] = {}  # what the locale indexes show
     render = partial(_render_unit, state, plan, sites, renderers)
-    for rendered, problems in iter_forked(render, list(units.values()), state.jobs):
+    for rendered, heading, problems in iter_forked(render, list(units.values()), state.jobs):
         state.report.extend(problems)
+        headings[(heading.locale, heading.id)] = heading
         for item, made in rendered:
             if isinstance(made, Output):
                 state.emit(made, item.key)
             else:
                 heavy.append((made, item.key))
             advance()
+    for item in todo:  # after the guides: their workers localised what the indexes show
+        if item.kind == "index":
+            state.emit(_site_page(state, env, renderers, sites, item, headings), item.key)
+            advance()
     return heavy
 
 
-def _site_page(state: Build, env, renderers, sites, item: Planned) -> Output:
+def _site_page(state: Build, env, renderers, sites, item: Planned, headings: dict) -> Output:
     project = state.project
     if item.kind == "asset":
         return next(o for o in theme_assets(project) if o.path == item.path)
@@ -308,13 +315,14 @@ def _site_page(state: Build, env, renderers, sites, item: Planned) -> Output:
         )
         renderer = PageRenderer(env, project.config, source)
         return render_language_page(renderer, language_choices(project, state.report))
-    return render_locale_index(renderers[item.locale], project, sites[item.locale])
+    return render_locale_index(renderers[item.locale], project, sites[item.locale], headings)
 
 
 def _render_unit(
     state: Build, plan: Plan, sites, renderers, items: list[Planned]
-) -> tuple[list[tuple[Planned, Output | Job]], list]:
-    """Return one guide's outputs in one locale (heavy ones as jobs) and the problems found."""
+) -> tuple[list[tuple[Planned, Output | Job]], GuideHeading, list]:
+    """Return one guide's outputs in one locale (heavy ones as jobs), what the locale's index
+    shows of the guide, and the problems found."""
     mark = state.report.mark()
     by_name = {f.name: f for f in registry()}
     unit = _unit(state, plan, sites, renderers, items[0])
@@ -326,7 +334,9 @@ def _render_unit(
             made.append((item, job))
         else:
             made.append((item, Output(job.path, job.guide, job.locale, job.format, job.run().data)))
-    return made, state.report.take_since(mark)
+    guide = unit.site.guides[unit.guide_id]
+    heading = GuideHeading(unit.guide_id, unit.code, guide.title, guide.summary)
+    return made, heading, state.report.take_since(mark)
 
 
 def _unit(state: Build, plan: Plan, sites, renderers, item: Planned) -> GuideUnit:
