@@ -79,14 +79,16 @@ def parsed_keys() -> set:
     return set(_PARSED)
 
 
-def parsed_catalogs(since: set | None = None) -> dict:
+def parsed_catalogs(since: set | None = None, hand_over: bool = False) -> dict:
     """Return the catalogs parsed in this process (but those in the snapshot since), packed to
-    travel to another process cheaply."""
-    return {
-        key: (None if catalog is None else pack(catalog), problems)
-        for key, (catalog, problems) in _PARSED.items()
-        if since is None or key not in since
-    }
+    travel to another process cheaply; with hand_over, this process forgets them (a check
+    worker keeps only what it still needs, so its memory does not grow with the project)."""
+    keys = [key for key in _PARSED if since is None or key not in since]
+    packed = {}
+    for key in keys:
+        catalog, problems = _PARSED.pop(key) if hand_over else _PARSED[key]
+        packed[key] = (None if catalog is None else pack(catalog), problems)
+    return packed
 
 
 def remember_catalogs(parsed: dict) -> None:

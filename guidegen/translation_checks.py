@@ -189,7 +189,7 @@ def check_translations(
         known = BuildCache({}, dict(cache.coverage), dict(cache.checks), dict(cache.labels))
         parsed = parsed_keys()
         check_owner(owner)
-        return cache.added_since(known), parsed_catalogs(since=parsed)
+        return cache.added_since(known), parsed_catalogs(since=parsed, hand_over=True)
 
     todo = [
         owner
