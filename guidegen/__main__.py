@@ -83,7 +83,7 @@ def cli(verbose: bool) -> None:
     "--jobs",
     type=click.IntRange(min=0),
     default=0,
-    help="PDF worker processes.  [default: number of cores]",
+    help="Worker processes for the checks, the pages and the PDFs.  [default: number of cores]",
 )
 @STRICT
 @click.option(

@@ -102,24 +102,33 @@ class BuildCache:
         if key not in self.checks:
             scratch = Report(report.root)
             compute(scratch)
-            self.checks[key] = [_problem_to_dict(p) for p in scratch.problems]
-        for row in self.checks[key]:
-            report.add(
-                Location(row["path"], row["line"], row["column"]),
-                row["severity"],
-                row["message"],
-                row["hint"],
-            )
+            self.checks[key] = problem_rows(scratch.problems)
+        add_rows(report, self.checks[key])
 
 
 def _added(mine: dict[str, V], theirs: dict[str, V]) -> dict[str, V]:
     return {k: v for k, v in mine.items() if k not in theirs}
 
 
-def _problem_to_dict(problem: Problem) -> dict:
-    row = asdict(problem)
-    row.update(row.pop("location"))
-    return row
+def problem_rows(problems: Iterable[Problem]) -> list[dict]:
+    """Return problems as JSON-ready rows (see add_rows)."""
+    rows = []
+    for problem in problems:
+        row = asdict(problem)
+        row.update(row.pop("location"))
+        rows.append(row)
+    return rows
+
+
+def add_rows(report: Report, rows: list[dict]) -> None:
+    """Add problems stored by problem_rows to report; raise KeyError/TypeError, adding none,
+    if a row is not one."""
+    problems = [
+        (Location(r["path"], r["line"], r["column"]), r["severity"], r["message"], r["hint"])
+        for r in rows
+    ]
+    for problem in problems:
+        report.add(*problem)
 
 
 def code_hash(hasher: Hasher) -> str:

@@ -83,6 +83,7 @@ def test_keep_going_builds_the_rest_and_exits_one(tmp_project, monkeypatch):
     assert "en/leave-list/leave-list.en.large.pdf: RuntimeError: out of paper" in result.output
     assert (root / "build/site/en/leave-list/leave-list.en.pdf").is_file()
     assert not (root / "build/site/en/leave-list/leave-list.en.large.pdf").exists()
+    assert not (root / "build/current/stamp.json").exists()  # the same build must try again
 
 
 def test_fetcher_serves_assets_and_refuses_everything_else(tmp_path):

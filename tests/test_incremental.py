@@ -146,3 +146,87 @@ def test_a_rebuild_reports_what_the_guide_checks_found_and_a_new_day_checks_agai
     monkeypatch.setenv("GUIDEGEN_TODAY", "2020-01-01")
     third = [p.message for p in _build(root, formats=("html",)).report.warnings]
     assert not any("review date passed" in message for message in third)
+
+
+FULL = "load and validate"  # the first stage of a build that does not stop at the stamp
+
+
+def test_a_repeated_build_stops_at_the_stamp_and_says_what_the_full_build_says(
+    tmp_project, monkeypatch
+):
+    root = tmp_project()
+    monkeypatch.setenv("GUIDEGEN_TODAY", "2027-06-01")  # past review_by: the build warns
+    first = _build(root, formats="html")
+    warned = [str(p) for p in first.report.warnings]
+    assert any("review date passed" in w for w in warned)
+    fast = _build(root, formats="html")
+    assert FULL not in fast.stages and fast.written == []
+    assert sorted(fast.up_to_date) == sorted(first.written)
+    assert [str(p) for p in fast.report.warnings] == warned
+    (root / "build/current/stamp.json").unlink()
+    full = _build(root, formats="html")  # the same answer the long way, which stamps again
+    assert FULL in full.stages and full.written == []
+    assert sorted(full.up_to_date) == sorted(fast.up_to_date)
+    assert [str(p) for p in full.report.warnings] == warned
+    assert FULL not in _build(root, formats="html").stages
+
+
+def _touch_content(root):
+    (root / "content/notes.txt").write_text("not read by guidegen, but inside content/")
+
+
+def _edit_catalog(root):
+    po = root / PO
+    po.write_text(po.read_text().replace('msgstr "退出名单"', 'msgstr "离开名单"'))
+
+
+def _delete_output(root):
+    (root / "build/site/zh-Hans/leave-list/index.html").unlink()
+
+
+def _corrupt_stamp(root):
+    (root / "build/current/stamp.json").write_text('{"format": 1, "fingerprint": [')
+
+
+@pytest.mark.parametrize(
+    "change,options,rendered",
+    [
+        (_touch_content, {}, []),
+        (_edit_catalog, {}, ["zh-Hans/index.html", "zh-Hans/leave-list/index.html"]),
+        (_delete_output, {}, ["zh-Hans/leave-list/index.html"]),
+        (_corrupt_stamp, {}, []),
+        (None, {"locales": ("en",)}, []),
+        (None, {"strict": True}, []),
+        (None, {"force": True}, None),
+    ],
+    ids=["new-file", "edit", "deleted-output", "bad-stamp", "locale", "strict", "force"],
+)
+def test_any_change_to_inputs_outputs_or_options_takes_the_full_build(
+    tmp_project, change, options, rendered
+):
+    root = tmp_project()
+    first = _build(root, formats="html")
+    if change is not None:
+        change(root)
+    result = _build(root, formats="html", **options)
+    assert FULL in result.stages
+    assert sorted(result.written) == (sorted(first.written) if rendered is None else rendered)
+
+
+def test_another_day_takes_the_full_build(tmp_project, monkeypatch):
+    root = tmp_project()
+    _build(root, formats="html")
+    monkeypatch.setenv("GUIDEGEN_TODAY", "2027-06-01")
+    result = _build(root, formats="html")
+    assert FULL in result.stages and "en/leave-list/index.html" in result.written  # now stale
+    page = (root / "build/site/en/leave-list/index.html").read_text()
+    assert "This guide may be out of date." in page
+
+
+def test_a_link_among_the_inputs_always_takes_the_full_build(tmp_project):
+    """What a link leads to can change without the link changing: it is never fingerprinted."""
+    root = tmp_project()
+    (root / "content/linked.yaml").symlink_to(root / "content/guides/leave-list.yaml")
+    _build(root, formats="html")
+    assert FULL in _build(root, formats="html").stages
+    assert not (root / "build/current/stamp.json").exists()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -38,6 +38,7 @@ from ..plan import SITE_FORMAT, Plan, Planned, Selection, plan_outputs
 from ..problems import Location, Report
 from ..progress import Progress
 from ..render import PageRenderer, make_environment
+from ..stamp import input_fingerprint, read_stamp, replay_if_up_to_date, write_stamp
 from ..validate import validate
 from ..versions import (
     CACHE,
@@ -109,6 +110,7 @@ class Build:
     project: Project = field(init=False)  # set by the first stage, load_and_validate
     result: BuildResult = field(init=False)
     version: Path | None = None  # the unpublished version folder outputs are written into
+    fingerprint: str | None = None  # of every input (see stamp.py); None: cannot be told
     entries: dict[str, ManifestEntry] = field(default_factory=dict)
     links: dict[tuple[str, str], list[OutputFormat]] = field(default_factory=dict)
 
@@ -147,6 +149,9 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         options, Report(options.project.resolve()), _load_cache(options), select(options.formats)
     )
     timed = state.result.timed
+    if timed("compare with the published build", up_to_date, state):
+        state.result.seconds = time.perf_counter() - started
+        return state.result
     state.project = timed("load and validate", load_and_validate, state)
     plan = timed("plan", plan_build, state)
     todo = outdated_outputs(state, plan)
@@ -169,6 +174,33 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
 def _load_cache(options: BuildOptions) -> BuildCache:
     current = current_version(options.out)
     return BuildCache() if options.force or current is None else BuildCache.load(current / CACHE)
+
+
+def up_to_date(state: Build) -> bool:
+    """Fingerprint the inputs; return True, with the published build's warnings replayed, when
+    that build was made from the same inputs and options and its outputs are all still there."""
+    options = state.options
+    state.fingerprint = input_fingerprint(options.project, _choices(options), state.hasher)
+    current = current_version(options.out)
+    if options.force or current is None:
+        return False
+    wanted = replay_if_up_to_date(
+        read_stamp(current), state.fingerprint, current / SITE_DIR, state.report
+    )
+    if wanted is None:
+        return False
+    state.result.up_to_date = wanted
+    fail_on_problems(state.report, options.strict)
+    return True
+
+
+def _choices(options: BuildOptions) -> dict:
+    """The options that decide what a build makes (-j and --force do not)."""
+    chosen = asdict(options)
+    for name in ("jobs", "force"):
+        chosen.pop(name)
+    chosen["project"], chosen["out"] = str(options.project.resolve()), str(options.out.resolve())
+    return chosen
 
 
 def load_and_validate(state: Build) -> Project:
@@ -406,6 +438,7 @@ def publish(state: Build, plan: Plan) -> None:
     if state.version is None:
         if current is not None and not stale:
             state.cache.save(current / CACHE)  # nothing to publish; keep what the checks learnt
+            _stamp(state, current)
             return
         state.version = start_version(out)
     site_root = state.version / SITE_DIR
@@ -418,8 +451,16 @@ def publish(state: Build, plan: Plan) -> None:
     entries = {k: v for k, v in state.entries.items() if (site_root / k).is_file()}
     write_manifest(state.version, entries)
     state.cache.save(state.version / CACHE)
+    _stamp(state, state.version)
     flush_to_disk()
     publish_version(out, state.version)
+
+
+def _stamp(state: Build, version: Path) -> None:
+    """Leave the stamp that lets the same build, repeated on the same inputs, stop at once."""
+    if state.fingerprint is not None and not state.result.failed:
+        wanted = sorted(set(state.result.written) | set(state.result.up_to_date))
+        write_stamp(version, state.fingerprint, wanted, state.report)
 
 
 def _remove_empty_folders(folder: Path, stop: Path) -> None:
