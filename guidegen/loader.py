@@ -15,6 +15,7 @@ from .binder import bind
 from .cache import BuildCache, Hasher
 from .config import Config, load_config
 from .letters import placeholders
+from .parsed import ParsedFiles
 from .problems import Location, Report
 from .schema import SHARED_FILES, Contact, Guide, Source, SourceRef, Term
 from .yamlsafe import YamlDoc, load_yaml
@@ -50,30 +51,36 @@ def today() -> date:
 
 
 def load_project(
-    root: Path, report: Report, cache: BuildCache | None = None, hasher: Hasher | None = None
+    root: Path,
+    report: Report,
+    cache: BuildCache | None = None,
+    hasher: Hasher | None = None,
+    parsed: ParsedFiles | None = None,
 ) -> Project | None:
     """Read and check the whole project into report; None if the config is unusable.
 
-    With a cache, the checks of each guide file unchanged since the last build are replayed.
+    With a cache, the checks of each guide file unchanged since the last build are replayed;
+    with parsed, the YAML files unchanged since then are not parsed again.
     """
     config = load_config(root, report)
     if config is None:
         return None
+    read = parsed.load_yaml if parsed is not None else load_yaml
     project = Project(root.resolve(), config)
-    project.sources = _load_shared(project, "sources.yaml", report)
-    project.terms = _load_shared(project, "glossary.yaml", report)
-    project.contacts = _load_shared(project, "contacts.yaml", report)
-    project.guides, project.docs, project.guide_files = _load_guides(root, report)
+    project.sources = _load_shared(project, "sources.yaml", report, read)
+    project.terms = _load_shared(project, "glossary.yaml", report, read)
+    project.contacts = _load_shared(project, "contacts.yaml", report, read)
+    project.guides, project.docs, project.guide_files = _load_guides(root, report, read)
     check_references(project, report)
     check_guides(project, report, cache, hasher)
     return project
 
 
-def _load_shared(project: Project, name: str, report: Report) -> dict:
+def _load_shared(project: Project, name: str, report: Report, read=load_yaml) -> dict:
     path = project.root / CONTENT_DIR / name
     if not path.is_file():
         return {}
-    yaml_doc = load_yaml(path, report)
+    yaml_doc = read(path, report)
     if yaml_doc is None:
         return {}
     project.shared_docs[name] = yaml_doc
@@ -97,7 +104,7 @@ def guide_files(root: Path) -> list[Path]:
 
 
 def _load_guides(
-    root: Path, report: Report
+    root: Path, report: Report, read=load_yaml
 ) -> tuple[dict[str, Guide], dict[str, YamlDoc], dict[str, Path]]:
     guides: dict[str, Guide] = {}
     docs: dict[str, YamlDoc] = {}
@@ -112,7 +119,7 @@ def _load_guides(
             )
             continue
         files[path.stem] = path
-        yaml_doc = load_yaml(path, report)
+        yaml_doc = read(path, report)
         if yaml_doc is None:
             continue
         if not isinstance(yaml_doc.value, dict):

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -43,8 +44,9 @@ def flush_to_disk() -> None:
     os.sync()
 
 
-def write_atomic(path: Path, data: bytes, root: Path) -> None:
-    """Write data to path through a temporary file and a rename: never a half-written file.
+def write_atomic(path: Path, data: bytes | Iterable[bytes], root: Path) -> None:
+    """Write data (bytes, or pieces of them) to path through a temporary file and a rename:
+    never a half-written file.
 
     root is the folder the file must lie in (see confine).
     """
@@ -54,7 +56,8 @@ def write_atomic(path: Path, data: bytes, root: Path) -> None:
     try:
         os.chmod(temporary, 0o666 & ~_UMASK)
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            for piece in [data] if isinstance(data, bytes) else data:
+                stream.write(piece)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)

@@ -59,7 +59,7 @@ class Selection:
     formats: tuple[str, ...] = ()  # format names; empty means every format
     shard: tuple[int, int] = (1, 1)
 
-    def wants(self, item: Planned, guide_order: list[str]) -> bool:
+    def wants(self, item: Planned, guide_order: dict[str, int]) -> bool:
         """Return True when this build should produce the output."""
         if self.formats and item.format not in self.formats:
             return False
@@ -70,7 +70,7 @@ class Selection:
         if self.guides and item.guide not in self.guides:
             return False
         index, count = self.shard[0] - 1, self.shard[1]
-        return guide_order.index(item.guide) % count == index
+        return guide_order[item.guide] % count == index
 
 
 def plan_outputs(

@@ -66,7 +66,7 @@ def start_version(out: Path) -> Path:
             if source.is_file():
                 target = new / "site" / source.relative_to(current / "site")
                 target.parent.mkdir(parents=True, exist_ok=True)
-                _link_or_copy(source, target)
+                link_or_copy(source, target)
     return new
 
 
@@ -98,7 +98,8 @@ def _ensure_link(path: Path, target: Path) -> None:
     path.symlink_to(target)
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
+def link_or_copy(source: Path, target: Path) -> None:
+    """Give target the bytes of source: a hard link where the file system allows one."""
     try:
         os.link(source, target)
     except OSError:

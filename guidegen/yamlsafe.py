@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,9 +41,25 @@ class YamlDoc:
     value: Any = None
     values_at: dict[PathKey, Location] = field(default_factory=dict)
     keys_at: dict[PathKey, Location] = field(default_factory=dict)
+    # What where() answered, kept when the value is kept for the next build (see parsed.py).
+    answers: dict[tuple[PathKey, bool], Location] | None = field(default=None, repr=False)
+    # For a value known from an earlier build: parses the file again for places not answered then.
+    locate: Callable[[], YamlDoc | None] | None = field(default=None, repr=False, compare=False)
 
     def where(self, path: PathKey, key: bool = False) -> Location:
         """Return the location of a path's value (or its key), or of its nearest ancestor."""
+        if self.answers is None:
+            return self._find(path, key)
+        found = self.answers.get((path, key))
+        if found is None:
+            found = self.answers[(path, key)] = self._find(path, key)
+        return found
+
+    def _find(self, path: PathKey, key: bool) -> Location:
+        if self.locate is not None:
+            located, self.locate = self.locate(), None
+            if located is not None:
+                self.values_at, self.keys_at = located.values_at, located.keys_at
         table = self.keys_at if key else self.values_at
         while path:
             if path in table:
@@ -98,10 +115,15 @@ def read_text(path: Path, report: Report, max_bytes: int = MAX_BYTES) -> str | N
     return text.removeprefix("\ufeff")
 
 
-def load_yaml(path: Path, report: Report, allow_joiners: bool = False) -> YamlDoc | None:
-    """Parse one YAML file safely; report every problem and return None when it is unusable."""
+def load_yaml(
+    path: Path, report: Report, allow_joiners: bool = False, text: str | None = None
+) -> YamlDoc | None:
+    """Parse one YAML file safely; report every problem and return None when it is unusable.
+
+    text: the file's text, when the caller has read it already with read_text.
+    """
     rel = report.relative(path)
-    text = read_text(path, report)
+    text = read_text(path, report) if text is None else text
     if text is None:
         return None
     if not text.strip():

@@ -25,6 +25,7 @@ from ..output import (
     write_manifest,
     write_new,
 )
+from ..parsed import ParsedFiles
 from ..pipeline import (
     SITE_DIR,
     GuideHeading,
@@ -111,6 +112,7 @@ class Build:
     result: BuildResult = field(init=False)
     version: Path | None = None  # the unpublished version folder outputs are written into
     fingerprint: str | None = None  # of every input (see stamp.py); None: cannot be told
+    parsed: ParsedFiles | None = None  # YAML values known from the last build (see parsed.py)
     entries: dict[str, ManifestEntry] = field(default_factory=dict)
     links: dict[tuple[str, str], list[OutputFormat]] = field(default_factory=dict)
 
@@ -209,7 +211,9 @@ def load_and_validate(state: Build) -> Project:
     code = code_hash(state.hasher)
     if state.cache.checks.get("code") != [{"hash": code}]:
         state.cache = BuildCache(checks={"code": [{"hash": code}]})  # new guidegen: start afresh
-    project = load_project(options.project, report, state.cache, state.hasher)
+    current = None if options.force else current_version(options.out)
+    state.parsed = ParsedFiles.load(current, code)
+    project = load_project(options.project, report, state.cache, state.hasher, state.parsed)
     fail_on_problems(report, options.strict)
     assert project is not None  # load_project reports an error whenever it returns None
     validate(
@@ -256,15 +260,20 @@ def outdated_outputs(state: Build, plan: Plan) -> list[Planned]:
     options = state.options
     names = tuple(f.name for f in state.formats)
     selection = Selection(options.locales, options.guides, names, options.shard)
-    order = list(state.project.guides)
-    site_root = options.out / SITE_DIR
+    order = {guide_id: n for n, guide_id in enumerate(state.project.guides)}
+    site_root = str(options.out / SITE_DIR)
 
     def fresh(item: Planned) -> bool:
-        return state.cache.outputs.get(item.path) == item.key and (site_root / item.path).is_file()
+        return state.cache.outputs.get(item.path) == item.key and os.path.isfile(
+            os.path.join(site_root, item.path)
+        )
+
+    def is_page(item: Planned) -> bool:
+        return item.kind == "guide" and item.format == SITE_FORMAT
 
     wanted = [item for item in plan.outputs if selection.wants(item, order)]
-    pages = [i for i in wanted if i.kind == "guide" and i.format == SITE_FORMAT]
-    todo = [i for i in wanted if i not in pages and not fresh(i)]
+    pages = [i for i in wanted if is_page(i)]
+    todo = [i for i in wanted if not is_page(i) and not fresh(i)]
     available = {i.path for i in todo} | (set(state.entries) & plan.paths)
     linked = [f for f in registry() if f.label]
     for page in pages:
@@ -438,6 +447,7 @@ def publish(state: Build, plan: Plan) -> None:
     if state.version is None:
         if current is not None and not stale:
             state.cache.save(current / CACHE)  # nothing to publish; keep what the checks learnt
+            _keep_parsed(state, current)
             _stamp(state, current)
             return
         state.version = start_version(out)
@@ -451,9 +461,15 @@ def publish(state: Build, plan: Plan) -> None:
     entries = {k: v for k, v in state.entries.items() if (site_root / k).is_file()}
     write_manifest(state.version, entries)
     state.cache.save(state.version / CACHE)
+    _keep_parsed(state, state.version)
     _stamp(state, state.version)
     flush_to_disk()
     publish_version(out, state.version)
+
+
+def _keep_parsed(state: Build, version: Path) -> None:
+    if state.parsed is not None:
+        state.parsed.save(version)
 
 
 def _stamp(state: Build, version: Path) -> None:

@@ -1,0 +1,117 @@
+"""YAML files kept from the last build: a rebuild binds unchanged files without parsing them, and
+says and makes exactly what parsing them would."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from guidegen.commands.build import BuildOptions, build
+from guidegen.loader import guide_files, load_project
+from guidegen.parsed import PARSED, ParsedFiles
+from guidegen.problems import Report
+from guidegen.yamlsafe import load_yaml
+
+from .conftest import REPO
+
+
+def _yaml_files(root: Path) -> list[Path]:
+    shared = [root / "content" / n for n in ("sources.yaml", "glossary.yaml", "contacts.yaml")]
+    return [*shared, *guide_files(root)]
+
+
+def test_every_bundled_file_comes_back_as_parsing_gives_it(tmp_path):
+    """Values (dates included) and every place asked for while binding, through parsed.json."""
+    first = ParsedFiles("code")
+    project = load_project(REPO, Report(REPO), parsed=first)
+    assert project is not None and len(first.used) == len(_yaml_files(REPO))
+    first.save(tmp_path)
+    again = ParsedFiles.load(tmp_path, "code")
+    for path in _yaml_files(REPO):
+        parsed = load_yaml(path, Report(REPO))
+        known = again.load_yaml(path, Report(REPO))
+        assert parsed is not None and known is not None
+        assert known.locate is not None  # answered from the file, not parsed
+        assert known.value == parsed.value
+        assert known.answers
+        for (place, key), at in known.answers.items():
+            assert at == parsed.where(place, key), (path.name, place, key)
+
+
+def test_a_place_not_asked_for_before_is_found_by_parsing_the_file_again(tmp_path):
+    first = ParsedFiles("code")
+    path = REPO / "content/guides/legal-aid.yaml"
+    assert first.load_yaml(path, Report(REPO)) is not None
+    first.save(tmp_path)
+    known = ParsedFiles.load(tmp_path, "code").load_yaml(path, Report(REPO))
+    parsed = load_yaml(path, Report(REPO))
+    assert known is not None and parsed is not None and known.answers == {}
+    place = ("steps", 1, "title")
+    assert known.where(place) == parsed.where(place) and known.where(place).line > 1
+    assert known.locate is None
+
+
+def _project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copy(REPO / "guidegen.yaml", root)
+    return root
+
+
+def _site(out: Path) -> dict[str, bytes]:
+    site = out / "site"
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def test_a_rebuild_after_editing_a_guide_makes_what_a_cold_build_makes(tmp_path):
+    root = _project(tmp_path)
+    out = root / "build"
+    build(BuildOptions(project=root, out=out, formats="html", jobs=1))
+    assert (out / "current" / PARSED).is_file()
+    guide = root / "content/guides/legal-aid.yaml"
+    guide.write_text(guide.read_text().replace("legal aid", "free legal help", 1))
+    rebuilt = build(BuildOptions(project=root, out=out, formats="html", jobs=1))
+    assert "en/legal-aid/index.html" in rebuilt.written
+    cold = build(BuildOptions(project=root, out=tmp_path / "cold", formats="html", jobs=1))
+    assert _site(out) == _site(tmp_path / "cold")
+    assert [str(p) for p in rebuilt.report.problems] == [str(p) for p in cold.report.problems]
+
+
+def test_a_problem_in_a_known_file_is_placed_at_its_line(tmp_path):
+    """An edit elsewhere makes the build bind every guide again: a warning found then in an
+    unchanged guide (here: a letter blank it declares but never uses) names its real line."""
+    root = _project(tmp_path)
+    guide = root / "content/guides/dishonest-list-removal.yaml"
+    text = guide.read_text()
+    assert "    blanks:\n" in text
+    guide.write_text(
+        text.replace("    blanks:\n", "    blanks:\n      - {id: never_used, label: x}\n", 1)
+    )
+    out = root / "build"
+    first = build(BuildOptions(project=root, out=out, formats="html", jobs=1))
+    warned = [str(p) for p in first.report.warnings if "never_used" in p.message]
+    assert len(warned) == 1 and ":1:" not in warned[0]
+    other = root / "content/guides/legal-aid.yaml"
+    other.write_text(other.read_text().replace("legal aid", "free legal help", 1))
+    (out / "current/cache.json").unlink()  # the checks run again, on the kept values
+    second = build(BuildOptions(project=root, out=out, formats="html", jobs=1))
+    assert [str(p) for p in second.report.warnings if "never_used" in p.message] == warned
+
+
+def test_a_broken_or_foreign_parsed_file_is_not_used(tmp_path):
+    root = _project(tmp_path)
+    out = root / "build"
+    build(BuildOptions(project=root, out=out, formats="html", jobs=1))
+    kept = out / "current" / PARSED
+    data = json.loads(kept.read_text())
+    assert ParsedFiles.load(out / "current", data["code"]).known
+    assert not ParsedFiles.load(out / "current", "other code").known
+    for key in data["files"]:
+        data["files"][key] = {"value": {"id": "forged"}, "places": "not places"}
+    kept.write_text(json.dumps(data))
+    guide = root / "content/guides/legal-aid.yaml"
+    guide.write_text(guide.read_text() + "\n")  # not the stamp's inputs: the build loads again
+    build(BuildOptions(project=root, out=out, formats="html", jobs=1))
+    build(BuildOptions(project=root, out=tmp_path / "cold", formats="html", jobs=1))
+    assert _site(out) == _site(tmp_path / "cold")
