@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -47,7 +48,7 @@ def po_locale(code: str) -> str:
 
 
 _PARSED: dict[tuple[Path, int, int], tuple[PoFile | None, list]] = {}
-_PACKED: dict[tuple[Path, int, int], tuple[tuple | None, list]] = {}  # from other processes
+_PACKED: dict[tuple[Path, int, int], tuple[bytes | None, list]] = {}  # from other processes
 
 
 def read_catalog(path: Path, report: Report) -> PoFile | None:
@@ -64,7 +65,7 @@ def read_catalog(path: Path, report: Report) -> PoFile | None:
     if key not in _PARSED:
         if key in _PACKED:  # parsed by a check worker
             packed, problems = _PACKED.pop(key)
-            _PARSED[key] = (None if packed is None else unpack(packed), problems)
+            _PARSED[key] = (None if packed is None else unpack(pickle.loads(packed)), problems)
         else:
             scratch = Report(report.root)
             _PARSED[key] = (read_po(path, scratch), scratch.problems)
@@ -80,14 +81,20 @@ def parsed_keys() -> set:
 
 
 def parsed_catalogs(since: set | None = None, hand_over: bool = False) -> dict:
-    """Return the catalogs parsed in this process (but those in the snapshot since), packed to
-    travel to another process cheaply; with hand_over, this process forgets them (a check
-    worker keeps only what it still needs, so its memory does not grow with the project)."""
+    """Return the catalogs parsed in this process (but those in the snapshot since), each packed
+    and pickled to travel to another process cheaply; with hand_over, this process forgets
+    them (a check worker keeps only what it still needs, so its memory does not grow with the
+    project).
+
+    They stay pickled until a process reads them: the build process keeps one string per
+    catalog, not its entries, and the page workers it forks unpickle only what they render.
+    """
     keys = [key for key in _PARSED if since is None or key not in since]
     packed = {}
     for key in keys:
         catalog, problems = _PARSED.pop(key) if hand_over else _PARSED[key]
-        packed[key] = (None if catalog is None else pack(catalog), problems)
+        blob = None if catalog is None else pickle.dumps(pack(catalog), pickle.HIGHEST_PROTOCOL)
+        packed[key] = (blob, problems)
     return packed
 
 

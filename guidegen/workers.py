@@ -19,6 +19,7 @@ from .formats.base import Rendered
 
 logger = logging.getLogger(__name__)
 _PR_SET_PDEATHSIG = 1
+_MOST_PER_CHUNK = 4
 
 
 def _warm_up(parent: int) -> None:
@@ -111,7 +112,9 @@ def iter_forked(function: Callable, items: list, workers: int) -> Iterator:
             initializer=_end_with_parent,
             initargs=(os.getpid(),),
         ) as pool:
-            chunk = max(1, len(items) // (workers * 8))
+            # a few items per message: enough to keep the workers busy, while each result (a
+            # guide's parsed catalogs, its rendered pages) is pickled and read as it is done
+            chunk = max(1, min(_MOST_PER_CHUNK, len(items) // (workers * 8)))
             yield from pool.map(_call_forked, items, chunksize=chunk)
     finally:
         _FORKED = None

@@ -261,3 +261,23 @@ def test_a_locale_index_lists_the_same_whether_its_guides_were_rendered_or_not(t
     assert "second-guide/index.html" in pages["whole"] and "Second guide" in pages["whole"]
     assert not (root / "shard/site/en/second-guide/index.html").exists()  # not rendered there
     assert pages["shard"] == pages["whole"]
+
+
+def test_a_build_collects_cycles_rarely_and_restores_the_collector(tmp_project, monkeypatch):
+    import gc
+
+    from guidegen.collector import BUILD_THRESHOLDS
+    from guidegen.commands import build as build_module
+
+    seen = []
+    real = build_module.plan_build
+
+    def plan(state):
+        seen.append(gc.get_threshold())
+        return real(state)
+
+    monkeypatch.setattr(build_module, "plan_build", plan)
+    before = gc.get_threshold()
+    root = tmp_project()
+    build(BuildOptions(project=root, out=root / "build", formats="html", jobs=1))
+    assert seen == [BUILD_THRESHOLDS] and gc.get_threshold() == before

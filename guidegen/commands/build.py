@@ -10,6 +10,7 @@ from functools import partial
 from pathlib import Path
 
 from ..cache import BuildCache, Hasher, code_hash, digest
+from ..collector import fewer_collections
 from ..errors import BuildError, ContentError
 from ..fonts import require_font
 from ..formats import GuideUnit, Job, Output, OutputFormat, registry, select
@@ -144,6 +145,11 @@ class Build:
 
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
     """Build the site; raise ContentError on bad input, BuildError when rendering fails."""
+    with fewer_collections():
+        return _build(options, progress)
+
+
+def _build(options: BuildOptions, progress: Progress | None) -> BuildResult:
     started = time.perf_counter()
     progress = progress or Progress(enabled=False)
     claim_output(options.out)

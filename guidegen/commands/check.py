@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..collector import fewer_collections
 from ..loader import load_project
 from ..problems import Report
 from ..validate import validate
@@ -13,10 +14,11 @@ from ..validate import validate
 def check(project_dir: Path) -> Report:
     """Return every problem in the project: content, references, review dates and translations."""
     report = Report(project_dir.resolve())
-    project = load_project(project_dir, report)
-    if project is None:
-        return report
-    validate(project, report, jobs=os.cpu_count() or 1)
+    with fewer_collections():
+        project = load_project(project_dir, report)
+        if project is None:
+            return report
+        validate(project, report, jobs=os.cpu_count() or 1)
     review_notes(project, report)
     return report
 
