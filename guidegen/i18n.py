@@ -64,7 +64,7 @@ def read_catalog(path: Path, report: Report) -> PoFile | None:
     key = (path, stat.st_size, stat.st_mtime_ns)
     if key not in _PARSED:
         if key in _PACKED:  # parsed by a check worker
-            packed, problems = _PACKED.pop(key)
+            packed, problems = _PACKED[key]
             _PARSED[key] = (None if packed is None else unpack(pickle.loads(packed)), problems)
         else:
             scratch = Report(report.root)
@@ -96,6 +96,14 @@ def parsed_catalogs(since: set | None = None, hand_over: bool = False) -> dict:
         blob = None if catalog is None else pickle.dumps(pack(catalog), pickle.HIGHEST_PROTOCOL)
         packed[key] = (blob, problems)
     return packed
+
+
+def forget_unpacked(paths: Iterable[Path]) -> None:
+    """Drop the entries of catalogs another process parsed, keeping them packed (a page worker
+    reads each guide's catalogs for a few pages only: its memory does not grow with the site)."""
+    wanted = set(paths)
+    for key in [k for k in _PARSED if k[0] in wanted and k in _PACKED]:
+        del _PARSED[key]
 
 
 def remember_catalogs(parsed: dict) -> None:

@@ -10,7 +10,7 @@ from .cache import BuildCache, Hasher, digest
 from .config import LocaleConfig
 from .i18n import SHARED, UI, Coverage, Lookup, catalog_path, guide_passages, read_catalog
 from .loader import Project
-from .passages import Passage, map_passages
+from .passages import Passage, map_passages, normalize
 from .problems import Report
 from .schema import Guide, Letter
 from .ui import Interface
@@ -42,6 +42,10 @@ class Lazy(Mapping[str, V]):
     def __len__(self) -> int:
         return len(self._keys)
 
+    def forget(self, key: str) -> None:
+        """Drop the value made for key (it is made again if asked for)."""
+        self._made.pop(key, None)
+
 
 @dataclass
 class LocalizedSite:
@@ -57,6 +61,12 @@ class LocalizedSite:
     unpublished: list[str] = field(default_factory=list)
     interface: Interface = field(default_factory=lambda: Interface(None, is_source=True))
     handin: Mapping[str, dict[str, Letter | None]] = field(default_factory=dict)
+
+    def forget(self, guide_id: str) -> None:
+        """Drop what was localised of one guide, once its outputs in this locale are made."""
+        for table in (self.guides, self.handin):
+            if isinstance(table, Lazy):
+                table.forget(guide_id)
 
 
 def make_lookup(
@@ -226,6 +236,17 @@ def handin_letters(
         complete = not shown.title.is_fallback and not shown.body.is_fallback
         result[letter.id] = shown if complete or original.code == lookup.source_locale else None
     return result
+
+
+def localized_heading(project: Project, locale: LocaleConfig, guide_id: str) -> list[Passage]:
+    """Return a guide's title and summary as a locale shows them, without localising the rest
+    of the guide (what a link to it from another guide shows)."""
+    guide = project.guides[guide_id]
+    lookup = make_lookup(project, locale, [guide_id], Report(project.root))
+    return [
+        lookup.passage(f"{guide_id}|{name}", normalize(getattr(guide, name)))
+        for name in ("title", "summary")
+    ]
 
 
 def source_title(project: Project, guide_id: str) -> Passage:

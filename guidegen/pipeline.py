@@ -9,7 +9,7 @@ from .fonts import font_stack
 from .formats import Download, GuideUnit, Output
 from .formats.base import N_
 from .loader import Project, today
-from .localize import LocalizedSite, source_title
+from .localize import LocalizedSite, localized_heading, source_title
 from .render import PageRenderer, template_dirs
 
 SITE_DIR = "site"
@@ -95,8 +95,9 @@ class GuideHeading:
     summary: str
 
 
-class _Listed:
-    """A guide as the index template sees it: its heading at hand, the rest localised if asked."""
+class ListedGuide:
+    """A guide as a list of guides shows it (a locale's index, a guide's related guides): its
+    heading at hand, the rest localised if a template asks for more."""
 
     def __init__(self, site: LocalizedSite, guide_id: str, heading: GuideHeading | None) -> None:
         self.id, self._site = guide_id, site
@@ -117,12 +118,23 @@ def render_locale_index(
     guides' titles and summaries where this build has localised them already)."""
     headings = headings or {}
     code = site.locale.code
-    guides = [_Listed(site, g, headings.get((code, g))) for g in site.guides]
+    guides = [ListedGuide(site, g, headings.get((code, g))) for g in site.guides]
     unpublished = [{"id": g, "title": source_title(project, g)} for g in site.unpublished]
     html = renderer.render("index.html", root="../", guides=guides, unpublished=unpublished)
     return Output(
         f"{site.locale.code}/index.html", "", site.locale.code, "html", html.encode("utf-8")
     )
+
+
+def related_guides(unit: GuideUnit) -> list[ListedGuide]:
+    """Return the guides a guide's page links to, with their titles in the page's locale."""
+    site = unit.site
+    listed = []
+    for other in site.guides[unit.guide_id].related:
+        if other in site.guides:
+            title, summary = localized_heading(unit.project, site.locale, other)
+            listed.append(ListedGuide(site, other, GuideHeading(other, unit.code, title, summary)))
+    return listed
 
 
 def other_translations(unit: GuideUnit) -> list:

@@ -281,3 +281,49 @@ def test_a_build_collects_cycles_rarely_and_restores_the_collector(tmp_project, 
     root = tmp_project()
     build(BuildOptions(project=root, out=root / "build", formats="html", jobs=1))
     assert seen == [BUILD_THRESHOLDS] and gc.get_threshold() == before
+
+
+def test_a_page_worker_forgets_what_it_unpacked_and_localised_for_each_guide(tmp_project):
+    """Catalogs handed over by a check worker are unpacked for the pages that need them and
+    dropped after, kept packed; so is each localised guide. Read again, they are the same."""
+    from guidegen import i18n
+    from guidegen.loader import load_project
+    from guidegen.localize import localize_site
+    from guidegen.problems import Report
+
+    root = tmp_project()
+    path = i18n.catalog_path(root, "zh-Hans", "leave-list")
+    i18n.forget_catalogs()
+    try:
+        fresh = i18n.read_catalog(path, Report(root))
+        i18n.remember_catalogs(i18n.parsed_catalogs(hand_over=True))
+        assert not i18n.parsed_keys()  # handed over: only the packed copy is left
+        unpacked = i18n.read_catalog(path, Report(root))
+        assert unpacked == fresh and any(k[0] == path for k in i18n.parsed_keys())
+        i18n.forget_unpacked([path])
+        assert not any(k[0] == path for k in i18n.parsed_keys())
+        assert i18n.read_catalog(path, Report(root)) == fresh  # from the packed copy again
+    finally:
+        i18n.forget_catalogs()
+    project = load_project(root, Report(root))
+    assert project is not None
+    site = localize_site(project, project.config.locale("zh-Hans"), Report(root), ["leave-list"])
+    first = site.guides["leave-list"]
+    site.forget("leave-list")
+    again = site.guides["leave-list"]
+    assert again == first and again is not first
+
+
+def test_the_build_forgets_each_guide_it_rendered(tmp_project, monkeypatch):
+    from guidegen.commands import build as build_module
+
+    forgotten = []
+    real = build_module._forget_unit
+    monkeypatch.setattr(
+        build_module,
+        "_forget_unit",
+        lambda state, unit: forgotten.append((unit.code, unit.guide_id)) or real(state, unit),
+    )
+    root = tmp_project()
+    build(BuildOptions(project=root, out=root / "build", formats="html", jobs=1))
+    assert sorted(forgotten) == [("en", "leave-list"), ("zh-Hans", "leave-list")]

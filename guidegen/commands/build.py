@@ -15,6 +15,7 @@ from ..errors import BuildError, ContentError
 from ..fonts import require_font
 from ..formats import GuideUnit, Job, Output, OutputFormat, registry, select
 from ..formats.base import Rendered
+from ..i18n import catalog_path, forget_unpacked
 from ..loader import Project, load_project
 from ..localize import LocalizedSite, guide_coverage, guide_label, localize_site
 from ..output import (
@@ -383,7 +384,16 @@ def _render_unit(
             made.append((item, Output(job.path, job.guide, job.locale, job.format, job.run().data)))
     guide = unit.site.guides[unit.guide_id]
     heading = GuideHeading(unit.guide_id, unit.code, guide.title, guide.summary)
+    _forget_unit(state, unit)
     return made, heading, state.report.take_since(mark)
+
+
+def _forget_unit(state: Build, unit: GuideUnit) -> None:
+    """Drop what rendering one guide in one locale localised and unpacked: each is rendered
+    once, so a page worker's memory stays that of a few guides, however large the site."""
+    unit.site.forget(unit.guide_id)
+    root, original = state.project.root, unit.site.original.code
+    forget_unpacked(catalog_path(root, code, unit.guide_id) for code in {unit.code, original})
 
 
 def _unit(state: Build, plan: Plan, sites, renderers, item: Planned) -> GuideUnit:

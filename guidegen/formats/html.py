@@ -17,16 +17,15 @@ class HtmlPage(OutputFormat):
         return "index.html"
 
     def prepare(self, unit: GuideUnit) -> Ready:
-        from ..pipeline import guide_context, other_translations
+        from ..pipeline import guide_context, other_translations, related_guides
 
-        site, guide = unit.site, unit.site.guides[unit.guide_id]
-        related = [site.guides[g] for g in guide.related if g in site.guides]
+        guide = unit.site.guides[unit.guide_id]
         html = unit.renderer.render(
             "guide.html",
             root="../../",
             print=False,
             downloads=unit.downloads,
-            related=related,
+            related=related_guides(unit),
             translations=other_translations(unit),
             toc=len(guide.steps) >= LONG_GUIDE_STEPS or bool(guide.letters),
             **guide_context(unit),
