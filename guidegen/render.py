@@ -92,6 +92,7 @@ def make_environment(project_root: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.newstyle_gettext = True  # type: ignore[attr-defined]  # {% trans %}: see template_callables
     env.filters.update(
         block=_block, inline=_inline, letter=_letter, marked=_marked, tel=_tel, text=_text
     )
@@ -171,6 +172,7 @@ class PageRenderer:
         self.env, self.config, self.site = env, config, site
         self.interface: Interface = site.interface
         self._markers: dict[str, ScriptMarker] = {}
+        self._callables: dict[bool, dict] = {}  # gettext and the rest, HTML (False) and text
         source = config.locale(config.source_locale)
         self._source = (source.code, source.dir)
 
@@ -187,17 +189,9 @@ class PageRenderer:
         """Render one template for this locale (HTML, or plain text for .txt templates)."""
         ui = self.interface
         is_text = template.endswith(".txt")
-        if is_text:
-            callables = ui.text_callables()
-        else:
-            callables = dict(
-                gettext=ui.gettext,
-                ngettext=ui.ngettext,
-                pgettext=ui.pgettext,
-                npgettext=ui.npgettext,
-            )
-        # jinja2.ext.i18n (see make_environment) adds this method to the environment at run time
-        self.env.install_gettext_callables(newstyle=True, **callables)  # type: ignore[attr-defined]
+        if is_text not in self._callables:
+            self._callables[is_text] = ui.template_callables(html=not is_text)
+        self.env.globals.update(self._callables[is_text])  # the locale's, for this render
         locale = self.site.locale
         base = {
             "config": self.config,

@@ -88,6 +88,54 @@ class Interface:
             "npgettext": npgettext,
         }
 
+    def template_callables(self, html: bool = True) -> dict[str, Callable]:
+        """Return gettext, ngettext, pgettext, npgettext and _ for the templates.
+
+        They mean what jinja2.ext.i18n's newstyle callables mean (every string is a format
+        string filled with the keyword arguments, context= and num= included; HTML strings
+        escape what fills them), without its three calls through the template context per
+        string; a string without arguments is formatted once per locale.
+        """
+        if html:
+            one, many = self.pgettext, self.npgettext
+        else:
+            text = self.text_callables()
+            one, many = text["pgettext"], text["npgettext"]
+        known: dict[str, str] = {}  # gettext's strings without arguments, formatted
+        known_in: dict[tuple[str | None, str], str] = {}  # pgettext's
+
+        def gettext(message: str, **variables):
+            if not variables and message in known:
+                return known[message]
+            shown = one(None, message) % variables
+            if not variables:
+                known[message] = shown
+            return shown
+
+        def pgettext(context: str | None, message: str, **variables):
+            if not variables and (context, message) in known_in:
+                return known_in[(context, message)]
+            shown = one(context, message) % ({"context": context} | variables)
+            if not variables:
+                known_in[(context, message)] = shown
+            return shown
+
+        def npgettext(context: str | None, singular: str, plural: str, num: int, **variables):
+            return many(context, singular, plural, num) % (
+                {"context": context, "num": num} | variables
+            )
+
+        def ngettext(singular: str, plural: str, num: int, **variables):
+            return many(None, singular, plural, num) % ({"num": num} | variables)
+
+        return {
+            "gettext": gettext,
+            "_": gettext,
+            "ngettext": ngettext,
+            "pgettext": pgettext,
+            "npgettext": npgettext,
+        }
+
     def _fallback(self, text: str) -> Markup:
         if self.is_source:
             return escape(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pikepdf
 from babel.messages.pofile import read_po
@@ -396,3 +397,53 @@ def test_validate_in_worker_processes_finds_the_reading_level_problems_one_proce
         found.append([(p.location, p.severity, p.message) for p in report.problems])
     assert found[0] == found[1]
     assert any("has a sentence of" in message for _, _, message in found[1])
+
+
+def test_the_templates_gettext_means_what_the_i18n_extensions_newstyle_gettext_means():
+    """The renderer's own callables (no calls through the context) give what jinja2.ext.i18n's
+    newstyle ones give, for every interface string of every locale, HTML and text."""
+    import jinja2
+
+    from guidegen.i18n import UI, catalog_path, read_catalog
+    from guidegen.problems import Report
+    from guidegen.ui import Interface
+
+    from .conftest import REPO
+
+    source = (
+        "{% for m in messages %}[{{ _(m) }}|{{ pgettext('separator', m) }}"
+        "|{{ ngettext(m, m, 2) }}]{% endfor %}"
+        "{% for m in formats %}[{{ gettext(m, date='<b>1</b>', n=2) }}"
+        "|{{ ngettext(m, m, 1, date='&', n='<i>') }}]{% endfor %}"
+    )
+    for code in ("zh-Hans", "ug", "vi"):
+        catalog = read_catalog(catalog_path(REPO, code, UI), Report(REPO))
+        assert catalog is not None
+        ui = Interface(catalog)
+        singular = [m.id for m in catalog.messages if m.plural_id is None]
+        messages = [m for m in singular if "%(" not in m] + ["100%% sure"]
+        formats = [
+            m for m in singular if "%(" in m and set(re.findall(r"%\((\w+)\)", m)) <= {"date", "n"}
+        ]
+        assert formats and len(messages) > 20
+        for html in (True, False):
+            theirs = jinja2.Environment(extensions=["jinja2.ext.i18n"], autoescape=html)
+            functions = (
+                [ui.gettext, ui.ngettext, ui.pgettext, ui.npgettext]
+                if html
+                else [
+                    ui.text_callables()[n] for n in ("gettext", "ngettext", "pgettext", "npgettext")
+                ]
+            )
+            theirs.install_gettext_callables(
+                *functions[:2], newstyle=True, pgettext=functions[2], npgettext=functions[3]
+            )
+            ours = jinja2.Environment(extensions=["jinja2.ext.i18n"], autoescape=html)
+            ours.globals.update(ui.template_callables(html=html))
+            expected = theirs.from_string(source).render(messages=messages, formats=formats)
+            assert (
+                ours.from_string(source).render(messages=messages, formats=formats) == expected
+            ), (code, html)
+            assert (
+                ours.from_string(source).render(messages=messages, formats=formats) == expected
+            )  # kept ones
