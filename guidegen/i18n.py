@@ -57,11 +57,9 @@ def read_catalog(path: Path, report: Report) -> PoFile | None:
     A file is parsed once per process, keyed by its size and mtime: every check and the
     localisation share the same plain entries. Callers must not modify them.
     """
-    try:
-        stat = path.stat()
-    except OSError:
+    key = _key(path)
+    if key is None:
         return None
-    key = (path, stat.st_size, stat.st_mtime_ns)
     if key not in _PARSED:
         if key in _PACKED:  # parsed by a check worker
             packed, problems = _PACKED[key]
@@ -73,6 +71,15 @@ def read_catalog(path: Path, report: Report) -> PoFile | None:
     for problem in problems:
         report.add(problem.location, problem.severity, problem.message, problem.hint)
     return catalog
+
+
+def _key(path: Path) -> tuple[Path, int, int] | None:
+    """A catalog's key in this process: its path, size and mtime; None if it cannot be read."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (path, stat.st_size, stat.st_mtime_ns)
 
 
 def parsed_keys() -> set:
@@ -101,9 +108,10 @@ def parsed_catalogs(since: set | None = None, hand_over: bool = False) -> dict:
 def forget_unpacked(paths: Iterable[Path]) -> None:
     """Drop the entries of catalogs another process parsed, keeping them packed (a page worker
     reads each guide's catalogs for a few pages only: its memory does not grow with the site)."""
-    wanted = set(paths)
-    for key in [k for k in _PARSED if k[0] in wanted and k in _PACKED]:
-        del _PARSED[key]
+    for path in paths:
+        key = _key(path)
+        if key in _PACKED:
+            _PARSED.pop(key, None)
 
 
 def remember_catalogs(parsed: dict) -> None:

@@ -126,12 +126,7 @@ def guide_label(
         ]
     )
     if key not in cache.labels:
-        guide = project.guides[guide_id]
-        lookup = make_lookup(project, locale, [guide_id], report)
-        shown = [
-            lookup.passage(f"{guide_id}|{name}", getattr(guide, name))
-            for name in ("title", "summary")
-        ]
+        shown = localized_heading(project, locale, guide_id, report)
         cache.labels[key] = digest([(str(p), p.lang, p.state) for p in shown])
     return cache.labels[key]
 
@@ -238,11 +233,14 @@ def handin_letters(
     return result
 
 
-def localized_heading(project: Project, locale: LocaleConfig, guide_id: str) -> list[Passage]:
+def localized_heading(
+    project: Project, locale: LocaleConfig, guide_id: str, report: Report | None = None
+) -> list[Passage]:
     """Return a guide's title and summary as a locale shows them, without localising the rest
-    of the guide (what a link to it from another guide shows)."""
+    of the guide (what a link to it from another guide shows). The catalog's problems go to
+    report (by default nowhere: the checks have reported them)."""
     guide = project.guides[guide_id]
-    lookup = make_lookup(project, locale, [guide_id], Report(project.root))
+    lookup = make_lookup(project, locale, [guide_id], report or Report(project.root))
     return [
         lookup.passage(f"{guide_id}|{name}", normalize(getattr(guide, name)))
         for name in ("title", "summary")

@@ -172,7 +172,7 @@ class PageRenderer:
         self.env, self.config, self.site = env, config, site
         self.interface: Interface = site.interface
         self._markers: dict[str, ScriptMarker] = {}
-        self._callables: dict[bool, dict] = {}  # gettext and the rest, HTML (False) and text
+        self._callables: dict[bool, dict] = {}  # gettext and the rest, by "is a text template"
         source = config.locale(config.source_locale)
         self._source = (source.code, source.dir)
 

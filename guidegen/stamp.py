@@ -75,10 +75,10 @@ def input_fingerprint(project: Path, choices: dict, hasher: Hasher) -> str | Non
 
 def _regular_files(folder: Path) -> list[Path] | None:
     """Return every file under folder (none if it is missing); None if a link is among them."""
-    if not folder.exists():
-        return []
     if folder.is_symlink():
         return None
+    if not folder.exists():
+        return []
     found: list[Path] = []
     for current, folders, names in os.walk(folder, onerror=_raise):
         base = Path(current)

@@ -101,24 +101,21 @@ class Interface:
         else:
             text = self.text_callables()
             one, many = text["pgettext"], text["npgettext"]
-        known: dict[str, str] = {}  # gettext's strings without arguments, formatted
-        known_in: dict[tuple[str | None, str], str] = {}  # pgettext's
+        known: dict[tuple[bool, str | None, str], str] = {}  # formatted, without arguments
+
+        def shown(context: str | None, message: str, variables: dict, given: dict) -> str:
+            if given:
+                return one(context, message) % (variables | given)
+            key = (bool(variables), context, message)  # gettext passes no context= to format
+            if key not in known:
+                known[key] = one(context, message) % variables
+            return known[key]
 
         def gettext(message: str, **variables):
-            if not variables and message in known:
-                return known[message]
-            shown = one(None, message) % variables
-            if not variables:
-                known[message] = shown
-            return shown
+            return shown(None, message, {}, variables)
 
         def pgettext(context: str | None, message: str, **variables):
-            if not variables and (context, message) in known_in:
-                return known_in[(context, message)]
-            shown = one(context, message) % ({"context": context} | variables)
-            if not variables:
-                known_in[(context, message)] = shown
-            return shown
+            return shown(context, message, {"context": context}, variables)
 
         def npgettext(context: str | None, singular: str, plural: str, num: int, **variables):
             return many(context, singular, plural, num) % (

@@ -230,3 +230,17 @@ def test_a_link_among_the_inputs_always_takes_the_full_build(tmp_project):
     _build(root, formats="html")
     assert FULL in _build(root, formats="html").stages
     assert not (root / "build/current/stamp.json").exists()
+
+
+def test_a_fifo_among_the_inputs_is_never_read_and_takes_the_full_build(tmp_project):
+    """A named pipe in content/ would block a reader for ever: the fingerprint looks, not reads."""
+    import os
+
+    from guidegen.cache import Hasher
+    from guidegen.stamp import input_fingerprint
+
+    root = tmp_project()
+    _build(root, formats="html")
+    os.mkfifo(root / "content/pipe.yaml")
+    assert input_fingerprint(root, {}, Hasher()) is None
+    assert FULL in _build(root, formats="html").stages
