@@ -244,3 +244,23 @@ def test_a_fifo_among_the_inputs_is_never_read_and_takes_the_full_build(tmp_proj
     os.mkfifo(root / "content/pipe.yaml")
     assert input_fingerprint(root, {}, Hasher()) is None
     assert FULL in _build(root, formats="html").stages
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_edited_letter_in_the_original_language_rerenders_every_locale_that_hands_it_in(
+    tmp_project, jobs
+):
+    root = tmp_project()
+    _build(root, formats=("html", "txt"))
+    po = root / PO
+    po.write_text(po.read_text().replace('msgstr "删除申请书"', 'msgstr "删除失信信息申请书"'))
+    rebuilt = build(
+        BuildOptions(project=root, out=root / "build", jobs=jobs, formats=("html", "txt"))
+    )
+    assert sorted(rebuilt.written) == [
+        "en/leave-list/index.html",
+        "en/leave-list/leave-list.en.txt",
+        "zh-Hans/leave-list/index.html",
+        "zh-Hans/leave-list/leave-list.zh-Hans.txt",
+    ]
+    assert "删除失信信息申请书" in (root / "build/site/en/leave-list/index.html").read_text()

@@ -17,7 +17,13 @@ from ..formats import GuideUnit, Job, Output, OutputFormat, registry, select
 from ..formats.base import Rendered
 from ..i18n import catalog_path, forget_unpacked
 from ..loader import Project, load_project
-from ..localize import LocalizedSite, guide_coverage, guide_label, localize_site
+from ..localize import (
+    LocalizedSite,
+    guide_coverage,
+    guide_label,
+    handin_label,
+    localize_site,
+)
 from ..output import (
     ManifestEntry,
     confine,
@@ -240,9 +246,12 @@ def load_and_validate(state: Build) -> Project:
 
 
 def _remember_catalog(state: Build, project: Project, locale, guide_id: str) -> None:
-    """Record a guide catalog's coverage and shown title while it is parsed, for the plan."""
+    """Record a guide catalog's coverage and shown title (and, in the original language, its
+    letters as handed in) while it is parsed, for the plan."""
     guide_coverage(project, locale, guide_id, state.report, state.cache, state.hasher)
     guide_label(project, locale, guide_id, state.report, state.cache, state.hasher)
+    if locale.code == project.config.original_language:
+        handin_label(project, guide_id, state.report, state.cache, state.hasher)
 
 
 def fail_on_problems(report: Report, strict: bool) -> None:
