@@ -12,12 +12,12 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .output import write_atomic
 from .problems import Location, Problem, Report
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 PACKAGE_DIR = Path(__file__).resolve().parent
 V = TypeVar("V")
 
@@ -59,9 +59,8 @@ class BuildCache:
     outputs: dict[str, str] = field(default_factory=dict)
     coverage: dict[str, list[int]] = field(default_factory=dict)
     checks: dict[str, list[dict]] = field(default_factory=dict)
-    labels: dict[str, str] = field(
-        default_factory=dict
-    )  # hash of a guide's localized title+summary
+    # a guide's localized title and summary (see localize.guide_heading), hashes of its letters
+    labels: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path | None) -> BuildCache:

@@ -48,7 +48,7 @@ def po_locale(code: str) -> str:
 
 
 _PARSED: dict[tuple[Path, int, int], tuple[PoFile | None, list]] = {}
-_PACKED: dict[tuple[Path, int, int], tuple[bytes | None, list]] = {}  # from other processes
+_PACKED: dict[tuple[Path, int, int], tuple[bytes | None, list]] = {}  # set aside, compact
 
 
 def read_catalog(path: Path, report: Report) -> PoFile | None:
@@ -61,8 +61,8 @@ def read_catalog(path: Path, report: Report) -> PoFile | None:
     if key is None:
         return None
     if key not in _PARSED:
-        if key in _PACKED:  # parsed by a check worker
-            packed, problems = _PACKED[key]
+        if key in _PACKED:  # parsed and set aside (see set_aside_parsed)
+            packed, problems = _PACKED.pop(key)
             _PARSED[key] = (None if packed is None else unpack(pickle.loads(packed)), problems)
         else:
             scratch = Report(report.root)
@@ -83,40 +83,29 @@ def _key(path: Path) -> tuple[Path, int, int] | None:
 
 
 def parsed_keys() -> set:
-    """Return which catalogs this process has parsed (a snapshot for parsed_catalogs)."""
+    """Return which catalogs this process has parsed (a snapshot for set_aside_parsed)."""
     return set(_PARSED)
 
 
-def parsed_catalogs(since: set | None = None, hand_over: bool = False) -> dict:
-    """Return the catalogs parsed in this process (but those in the snapshot since), each packed
-    and pickled to travel to another process cheaply; with hand_over, this process forgets
-    them (a check worker keeps only what it still needs, so its memory does not grow with the
-    project).
-
-    They stay pickled until a process reads them: the build process keeps one string per
-    catalog, not its entries, and the page workers it forks unpickle only what they render.
-    """
-    keys = [key for key in _PARSED if since is None or key not in since]
-    packed = {}
-    for key in keys:
-        catalog, problems = _PARSED.pop(key) if hand_over else _PARSED[key]
-        blob = None if catalog is None else pickle.dumps(pack(catalog), pickle.HIGHEST_PROTOCOL)
-        packed[key] = (blob, problems)
-    return packed
+def set_aside_parsed(since: set, keep: bool) -> None:
+    """Pack the catalogs parsed since the snapshot (unpacked again when read), or with keep
+    False forget them: a worker that checks guide after guide holds each one's catalogs in a
+    compact form until it renders the guide, or not at all when it renders nothing."""
+    for key in [key for key in _PARSED if key not in since]:
+        catalog, problems = _PARSED.pop(key)
+        if keep:
+            blob = None if catalog is None else pickle.dumps(pack(catalog), pickle.HIGHEST_PROTOCOL)
+            _PACKED[key] = (blob, problems)
 
 
-def forget_unpacked(paths: Iterable[Path]) -> None:
-    """Drop the entries of catalogs another process parsed, keeping them packed (a page worker
-    reads each guide's catalogs for a few pages only: its memory does not grow with the site)."""
+def drop_catalogs(paths: Iterable[Path]) -> None:
+    """Drop catalogs, parsed or packed, that this process will not read again (a page worker
+    renders each guide once: its memory does not grow with the site). Read again, a catalog
+    is parsed again."""
     for path in paths:
         key = _key(path)
-        if key in _PACKED:
-            _PARSED.pop(key, None)
-
-
-def remember_catalogs(parsed: dict) -> None:
-    """Keep catalogs another process parsed (from its parsed_catalogs), as if parsed here."""
-    _PACKED.update(parsed)
+        _PARSED.pop(key, None)  # type: ignore[arg-type]
+        _PACKED.pop(key, None)  # type: ignore[arg-type]
 
 
 def forget_catalogs() -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
 from .cache import BuildCache, Hasher, digest
-from .config import LocaleConfig
+from .config import CONFIG_FILE, LocaleConfig
 from .i18n import SHARED, UI, Coverage, Lookup, catalog_path, guide_passages, read_catalog
 from .loader import Project
 from .passages import Passage, map_passages, normalize
@@ -61,6 +61,7 @@ class LocalizedSite:
     unpublished: list[str] = field(default_factory=list)
     interface: Interface = field(default_factory=lambda: Interface(None, is_source=True))
     handin: Mapping[str, dict[str, Letter | None]] = field(default_factory=dict)
+    headings: Mapping[str, list[Passage]] = field(default_factory=dict)  # title and summary
 
     def forget(self, guide_id: str) -> None:
         """Drop what was localised of one guide, once its outputs in this locale are made."""
@@ -108,43 +109,60 @@ def guide_coverage(
     return Coverage(*cache.coverage[key])
 
 
-def guide_label(
+def guide_heading(
     project: Project,
     locale: LocaleConfig,
     guide_id: str,
     report: Report,
     cache: BuildCache,
     hasher: Hasher,
-) -> str:
-    """Return a hash of a guide's title and summary as shown in a locale (what other pages show
-    of it: index entries, related-guide links); cached by the hashes of its YAML and PO file."""
-    key = ":".join(
-        [
-            locale.code,
-            hasher.file(project.guide_path(guide_id)),
-            hasher.file(catalog_path(project.root, locale.code, guide_id)),
-        ]
-    )
-    if key not in cache.labels:
+) -> list[Passage]:
+    """Return a guide's title and summary as shown in a locale (what other pages show of it:
+    index entries, related-guide links), cached by the hashes of its YAML, its PO file and
+    guidegen.yaml: the pages of other guides need not read its catalog."""
+    key = _shown_key("heading", project, locale.code, guide_id, hasher)
+    if not _is_heading(cache.labels.get(key)):
         shown = localized_heading(project, locale, guide_id, report)
-        cache.labels[key] = digest([(str(p), p.lang, p.state) for p in shown])
-    return cache.labels[key]
+        cache.labels[key] = [[str(p), p.lang, p.dir, p.state] for p in shown]
+    return [Passage(*fields) for fields in cache.labels[key]]
+
+
+def _shown_key(kind: str, project: Project, code: str, guide_id: str, hasher: Hasher) -> str:
+    """Return the cache key of what a locale shows of a guide: it changes with guidegen.yaml
+    (fallback settings), the guide's YAML and the locale's PO file of the guide."""
+    files = (project.root / CONFIG_FILE, project.guide_path(guide_id))
+    catalog = catalog_path(project.root, code, guide_id)
+    return ":".join([kind, code, *(hasher.file(f) for f in files), hasher.file(catalog)])
+
+
+def _is_heading(row: object) -> bool:
+    """Return True for a heading as guide_heading caches it (a cache file may be anything)."""
+    return (
+        isinstance(row, list)
+        and len(row) == 2
+        and all(
+            isinstance(fields, list)
+            and len(fields) == 4
+            and all(isinstance(f, str) for f in fields)
+            and fields[2] in ("ltr", "rtl")
+            and fields[3] in ("ok", "missing", "outdated")
+            for fields in row
+        )
+    )
+
+
+def label(shown: list[Passage]) -> str:
+    """Return a hash of passages as shown: their text, language and translation state."""
+    return digest([(str(p), p.lang, p.state) for p in shown])
 
 
 def handin_label(
     project: Project, guide_id: str, report: Report, cache: BuildCache, hasher: Hasher
 ) -> str:
     """Return a hash of a guide's letters as handed in (the original language): other locales'
-    pages show them, so they change when these do; cached like guide_label."""
+    pages show them, so they change when these do; cached like guide_heading."""
     original = original_locale(project)
-    key = ":".join(
-        [
-            "handin",
-            original.code,
-            hasher.file(project.guide_path(guide_id)),
-            hasher.file(catalog_path(project.root, original.code, guide_id)),
-        ]
-    )
+    key = _shown_key("handin", project, original.code, guide_id, hasher)
     if key not in cache.labels:
         lookup = make_lookup(project, original, [guide_id], report)
         shown = [
@@ -152,7 +170,7 @@ def handin_label(
             for p in guide_passages(project.guides[guide_id])
             if p.context.startswith(f"{guide_id}|letters.")
         ]
-        cache.labels[key] = digest([(str(p), p.lang, p.state) for p in shown])
+        cache.labels[key] = label(shown)
     return cache.labels[key]
 
 
@@ -173,9 +191,16 @@ def published_guides(
 
 
 def localize_site(
-    project: Project, locale: LocaleConfig, report: Report, published: list[str] | None = None
+    project: Project,
+    locale: LocaleConfig,
+    report: Report,
+    published: list[str] | None = None,
+    heading: Callable[[LocaleConfig, str], list[Passage]] | None = None,
 ) -> LocalizedSite:
-    """Return one locale's view of the project: shared content and the published guides."""
+    """Return one locale's view of the project: shared content and the published guides.
+
+    heading(locale, guide_id) gives a guide's title and summary as lists of guides show them
+    (by default: localized_heading; a build gives them from its cache)."""
     if published is None:
         published = published_guides(project, locale, report)
     shared = make_lookup(project, locale, [SHARED], report)
@@ -198,6 +223,12 @@ def localize_site(
 
     site.guides = Lazy(shown, localized)
     site.handin = Lazy(shown, lambda guide_id: handin_letters(project, site, guide_id, report))
+    site.headings = Lazy(
+        shown,
+        (lambda g: heading(locale, g))
+        if heading is not None
+        else (lambda g: localized_heading(project, locale, g, report)),
+    )
     return site
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from .fonts import font_stack
 from .formats import Download, GuideUnit, Output
 from .formats.base import N_
 from .loader import Project, today
-from .localize import LocalizedSite, localized_heading, source_title
+from .localize import LocalizedSite, source_title
 from .render import PageRenderer, template_dirs
 
 SITE_DIR = "site"
@@ -85,40 +84,21 @@ def render_language_page(renderer: PageRenderer, choices: list[dict]) -> Output:
     return Output("index.html", "", "", "html", html.encode("utf-8"))
 
 
-@dataclass(frozen=True)
-class GuideHeading:
-    """What a locale's index shows of a guide, localised where its page was rendered."""
-
-    id: str
-    locale: str
-    title: str  # Passages: each knows its language and translation state
-    summary: str
-
-
 class ListedGuide:
     """A guide as a list of guides shows it (a locale's index, a guide's related guides): its
-    heading at hand, the rest localised if a template asks for more."""
+    title and summary at hand, the rest localised if a template asks for more."""
 
-    def __init__(self, site: LocalizedSite, guide_id: str, heading: GuideHeading | None) -> None:
+    def __init__(self, site: LocalizedSite, guide_id: str) -> None:
         self.id, self._site = guide_id, site
-        if heading is not None:
-            self.title, self.summary = heading.title, heading.summary
+        self.title, self.summary = site.headings[guide_id]
 
     def __getattr__(self, name: str):
         return getattr(self._site.guides[self.id], name)  # a theme override may show more
 
 
-def render_locale_index(
-    renderer: PageRenderer,
-    project: Project,
-    site: LocalizedSite,
-    headings: dict[tuple[str, str], GuideHeading] | None = None,
-) -> Output:
-    """Return <locale>/index.html listing the guides published in that locale (headings: the
-    guides' titles and summaries where this build has localised them already)."""
-    headings = headings or {}
-    code = site.locale.code
-    guides = [ListedGuide(site, g, headings.get((code, g))) for g in site.guides]
+def render_locale_index(renderer: PageRenderer, project: Project, site: LocalizedSite) -> Output:
+    """Return <locale>/index.html listing the guides published in that locale."""
+    guides = [ListedGuide(site, g) for g in site.guides]
     unpublished = [{"id": g, "title": source_title(project, g)} for g in site.unpublished]
     html = renderer.render("index.html", root="../", guides=guides, unpublished=unpublished)
     return Output(
@@ -129,12 +109,11 @@ def render_locale_index(
 def related_guides(unit: GuideUnit) -> list[ListedGuide]:
     """Return the guides a guide's page links to, with their titles in the page's locale."""
     site = unit.site
-    listed = []
-    for other in site.guides[unit.guide_id].related:
-        if other in site.guides:
-            title, summary = localized_heading(unit.project, site.locale, other)
-            listed.append(ListedGuide(site, other, GuideHeading(other, unit.code, title, summary)))
-    return listed
+    return [
+        ListedGuide(site, other)
+        for other in site.guides[unit.guide_id].related
+        if other in site.guides
+    ]
 
 
 def other_translations(unit: GuideUnit) -> list:

@@ -14,7 +14,7 @@ from .config import CONFIG_FILE
 from .formats import registry
 from .i18n import SHARED, UI, catalog_path
 from .loader import CONTENT_DIR, Project, today
-from .localize import guide_label, handin_label, published_guides
+from .localize import guide_heading, handin_label, label, published_guides
 from .pipeline import FONTS_CSS, THEME_ASSETS
 from .problems import Report
 from .render import template_dirs
@@ -100,8 +100,8 @@ def plan_outputs(
         for name in THEME_ASSETS + (FONTS_CSS,)
     ]
 
-    def label(guide_id: str, locale) -> str:
-        return guide_label(project, locale, guide_id, report, cache, hasher)
+    def shown(guide_id: str, locale) -> str:
+        return label(guide_heading(project, locale, guide_id, report, cache, hasher))
 
     original = project.config.original_language
     for locale in project.config.locales:
@@ -118,7 +118,7 @@ def plan_outputs(
             Planned(
                 f"{code}/index.html",
                 "index",
-                digest("index", locale_inputs, [label(g, locale) for g in project.guides]),
+                digest("index", locale_inputs, [shown(g, locale) for g in project.guides]),
                 locale=code,
             )
         )
@@ -134,7 +134,7 @@ def plan_outputs(
                 guide.review.review_by < today(),
             )
             # the web page also shows the titles of related guides; the other formats do not
-            related = [label(g, locale) for g in guide.related if g in project.guides]
+            related = [shown(g, locale) for g in guide.related if g in project.guides]
             for fmt in registry():
                 parts = fmt.key_parts(paper) + (related if fmt.name == SITE_FORMAT else [])
                 plan.outputs.append(

@@ -23,10 +23,9 @@ from .i18n import (
     UI,
     catalog_path,
     is_draft,
-    parsed_catalogs,
     parsed_keys,
     read_catalog,
-    remember_catalogs,
+    set_aside_parsed,
 )
 from .loader import CONTENT_DIR, Project
 from .markup import passage_problem, render_markdown
@@ -35,7 +34,7 @@ from .po import Message, PoFile, python_format_directives, python_format_problem
 from .problems import Location, Report
 from .scripts import locale_script
 from .textsafety import HINT, JOINER_SCRIPTS, unsafe_problem
-from .workers import map_forked
+from .workers import Crew
 
 _BLANK = re.compile(r"\{[a-z][a-z0-9_]*\}")
 _PYFORMAT = re.compile(r"%\([a-z_]+\)[sd]")
@@ -148,14 +147,16 @@ def check_translations(
     cache: BuildCache | None = None,
     hasher: Hasher | None = None,
     also: Callable[[LocaleConfig, str], None] | None = None,
-    jobs: int = 1,
+    crew: Crew | None = None,
+    keep_catalogs: bool = False,
 ) -> None:
     """Report every broken translation in every locale's catalogs, with file:line.
 
     With a cache, a catalog whose inputs did not change since the last build is not read again.
     `also(locale, owner)` runs right after each guide catalog is checked, while it is parsed; it
-    may record what it learns in the cache's coverage and labels. With jobs > 1 the guides are
-    checked in that many forked processes, which send back what they added to the cache.
+    may record what it learns in the cache's coverage and labels. With a crew of workers the
+    guides are checked in those processes, which send back what they added to the cache and
+    keep the catalogs they parsed, packed, when keep_catalogs says a later round reads them.
     """
     cache, hasher = cache or BuildCache(), hasher or Hasher()
     owners = list(project.guides) + [SHARED, UI]
@@ -185,11 +186,12 @@ def check_translations(
             if also is not None and owner in project.guides:
                 also(locale, owner)
 
-    def learn(owner: str) -> tuple[BuildCache, dict]:
+    def learn(owner: str) -> BuildCache:
         known = BuildCache({}, dict(cache.coverage), dict(cache.checks), dict(cache.labels))
         parsed = parsed_keys()
         check_owner(owner)
-        return cache.added_since(known), parsed_catalogs(since=parsed, hand_over=True)
+        set_aside_parsed(parsed, keep=keep_catalogs)
+        return cache.added_since(known)
 
     todo = [
         owner
@@ -200,10 +202,9 @@ def check_translations(
             for c in locales
         )
     ]
-    if jobs > 1 and len(todo) > 1:
-        for added, parsed in map_forked(learn, todo, jobs):
+    if crew is not None and crew.workers > 1 and len(todo) > 1:
+        for added in crew.map(learn, todo, key=lambda owner: owner):
             cache.merge(added)
-            remember_catalogs(parsed)  # localisation uses them too: parsed once per build
     for owner in owners:  # replays what the workers found, in order
         check_owner(owner)
 

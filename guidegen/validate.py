@@ -14,6 +14,7 @@ from .loader import Project
 from .problems import Report
 from .readability import check_guide_readability
 from .translation_checks import check_translations
+from .workers import Crew
 
 
 def validate(
@@ -23,12 +24,14 @@ def validate(
     hasher: Hasher | None = None,
     also: Callable[[LocaleConfig, str], None] | None = None,
     jobs: int = 1,
+    crew: Crew | None = None,
 ) -> None:
     """Report every problem of the translations and of the text's reading level.
 
     With a cache, checks of unchanged files are replayed; `also(locale, guide_id)` runs while
     each guide catalog is parsed (the build records coverage then); jobs > 1 checks the
-    translations, and each guide's reading level with them, in that many processes.
+    translations, and each guide's reading level with them, in that many processes. A build
+    passes its crew of workers: they keep the catalogs they parse for rendering the guides.
     """
     cache, hasher = cache or BuildCache(), hasher or Hasher()
     read: set[str] = set()
@@ -40,7 +43,11 @@ def validate(
             read.add(guide_id)
             check_guide_readability(project, project.guides[guide_id], report, cache, hasher)
 
-    check_translations(project, report, cache, hasher, each_guide, jobs)
+    if crew is None:
+        with Crew(jobs) as own:
+            check_translations(project, report, cache, hasher, each_guide, own)
+    else:
+        check_translations(project, report, cache, hasher, each_guide, crew, keep_catalogs=True)
     for guide_id, guide in project.guides.items():  # guides no catalog check reached
         if guide_id not in read:
             check_guide_readability(project, guide, report, cache, hasher)

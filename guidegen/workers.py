@@ -7,7 +7,9 @@ import ctypes
 import gc
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
+import pickle
 import signal
 import threading
 import time
@@ -82,44 +84,178 @@ def _largest_first(jobs: Iterable[Job]) -> list[Job]:
     return sorted(jobs, key=lambda job: len(getattr(job, "html", "")), reverse=True)
 
 
-_FORKED: Callable | None = None  # the function forked workers run (inherited, not pickled)
+_FORKED: Callable | None = None  # the first round's function (inherited at the fork)
+_IN_FLIGHT = 2  # messages a worker has at once: one to work on, the next on its way
 
 
-def map_forked(function: Callable, items: list, workers: int) -> list:
-    """Return [function(item) for item in items], in forked worker processes when workers > 1."""
-    return list(iter_forked(function, items, workers))
+class WorkerDied(RuntimeError):
+    """A worker process ended without answering (killed, or out of memory)."""
 
 
-def iter_forked(function: Callable, items: list, workers: int) -> Iterator:
-    """Yield function(item) for each item in order, in forked worker processes when workers > 1.
+class Crew:
+    """Worker processes forked from this one that stay for every round of one build.
 
-    The workers are forked from this process, so function may use everything it has loaded
-    (the project, the parsed schema); items and results travel by pickle. An exception in a
-    worker is raised here, as it would be without workers.
+    A worker keeps what it learnt in one round (the catalogs it parsed while checking a guide)
+    for the next (rendering that guide): an item of a later round goes to the worker that did
+    the item with the same key before, and to another one only when that one has nothing left.
+    Which worker does an item never changes the result, only the time.
+
+    The workers are forked at the first round that needs them (with more than one item), so
+    they have everything this process has loaded by then; that round's function is inherited.
+    Later rounds' functions are pickled, so they must be importable (a module's function, or a
+    functools.partial of one with picklable arguments). Items and results travel by pickle.
+    With one worker, or without fork (Windows), every round runs in this process.
     """
-    global _FORKED
-    if workers <= 1 or len(items) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from (function(item) for item in items)  # Windows has no fork: one process
-        return
-    if _FORKED is not None:
-        raise RuntimeError("iter_forked does not nest")
-    _FORKED = function
-    gc.freeze()  # the workers' collector leaves inherited objects alone (fewer copied pages)
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._connections: list = []
+        self._processes: list = []
+        self._home: dict = {}  # item key -> the worker that did it
+
+    def __enter__(self) -> Crew:
+        return self
+
+    def __exit__(self, kind, *exc_info) -> None:
+        self.close(at_once=kind is not None)
+
+    @property
+    def forked(self) -> bool:
+        return bool(self._processes)
+
+    def map(self, function: Callable, items: list, key: Callable | None = None) -> Iterator:
+        """Yield function(item) for each item in order; an exception in a worker is raised
+        here, as it would be without workers."""
+        alone = self.workers <= 1 or "fork" not in multiprocessing.get_all_start_methods()
+        if alone or (not self.forked and len(items) <= 1):
+            yield from (function(item) for item in items)
+            return
+        if self.forked:
+            self._send_all(("round", function))
+        else:
+            self._fork(function, min(self.workers, len(items)))
+        yield from self._dispatch(items, key or (lambda item: None))
+
+    def close(self, at_once: bool = False) -> None:
+        """Stop the workers: when they are done (at_once: now, after a failure)."""
+        for connection in self._connections:
+            try:
+                connection.send(None)
+            except OSError:
+                pass
+        for process in self._processes:
+            process.join(timeout=0 if at_once else 10)
+            if process.is_alive():
+                process.kill()
+                process.join()
+        self._connections, self._processes = [], []
+
+    def _fork(self, function: Callable, count: int) -> None:
+        global _FORKED
+        _FORKED = function
+        context = multiprocessing.get_context("fork")
+        gc.freeze()  # the workers' collector leaves inherited objects alone (fewer copied pages)
+        try:
+            for _ in range(count):
+                mine, theirs = context.Pipe()
+                process = context.Process(target=_serve, args=(theirs, os.getpid()), daemon=True)
+                process.start()
+                theirs.close()
+                self._connections.append(mine)
+                self._processes.append(process)
+        finally:
+            _FORKED = None
+            gc.unfreeze()
+
+    def _send_all(self, message) -> None:
+        for connection in self._connections:
+            connection.send(message)
+
+    def _dispatch(self, items: list, key: Callable) -> Iterator:
+        """Send items a few at a time to free workers, each preferring its own; yield results
+        in order as they arrive."""
+        count = len(self._connections)
+        chunk = max(1, min(_MOST_PER_CHUNK, len(items) // (count * 8)))
+        keys = [key(item) for item in items]
+        queues: list[list[int]] = [[] for _ in range(count)]
+        anyone: list[int] = []
+        for index in reversed(range(len(items))):  # popped from the end: in order
+            home = self._home.get(keys[index])
+            (anyone if home is None or home >= count else queues[home]).append(index)
+        sent: dict[int, list[list[int]]] = {w: [] for w in range(count)}
+        results: dict[int, object] = {}
+
+        def give(worker: int) -> None:
+            while len(sent[worker]) < _IN_FLIGHT:
+                own = queues[worker] or anyone
+                other = max(queues, key=len)  # nothing of its own left: take another's last
+                if not own and not other:
+                    return
+                if own:
+                    indices = [own.pop() for _ in range(min(chunk, len(own)))]
+                else:
+                    indices = [other.pop(0) for _ in range(min(chunk, len(other)))]
+                for index in indices:
+                    self._home[keys[index]] = worker
+                self._connections[worker].send(("items", [items[i] for i in indices]))
+                sent[worker].append(indices)
+
+        try:
+            for worker in range(count):
+                give(worker)
+            yield from self._collect(len(items), sent, results, give)
+        except BaseException:  # a failure, or the caller stopped reading: the round is lost
+            self.close(at_once=True)
+            raise
+
+    def _collect(self, total: int, sent: dict, results: dict, give: Callable) -> Iterator:
+        following = 0
+        while following < total:
+            busy = [self._connections[w] for w in sent if sent[w]]
+            for connection in multiprocessing.connection.wait(busy):
+                worker = self._connections.index(connection)
+                answer = _receive(connection, self._processes[worker])
+                indices = sent[worker].pop(0)
+                if answer[0] == "failed":
+                    raise answer[1]
+                results.update(zip(indices, answer[1], strict=True))
+                give(worker)
+            while following in results:
+                yield results.pop(following)
+                following += 1
+
+
+def _receive(connection, process):
     try:
-        with ProcessPoolExecutor(
-            max_workers=min(workers, len(items)),
-            mp_context=multiprocessing.get_context("fork"),
-            initializer=_end_with_parent,
-            initargs=(os.getpid(),),
-        ) as pool:
-            # a few items per message: enough to keep the workers busy, while each result (a
-            # guide's parsed catalogs, its rendered pages) is pickled and read as it is done
-            chunk = max(1, min(_MOST_PER_CHUNK, len(items) // (workers * 8)))
-            yield from pool.map(_call_forked, items, chunksize=chunk)
-    finally:
-        _FORKED = None
-        gc.unfreeze()
+        return connection.recv()
+    except (EOFError, OSError):
+        process.join(timeout=1)
+        raise WorkerDied(
+            f"a worker process ended without answering (exit code {process.exitcode})"
+        ) from None
 
 
-def _call_forked(item):
-    return _FORKED(item)
+def _serve(connection, parent: int) -> None:
+    """Run in a forked worker: do each message's items with the round's function."""
+    _end_with_parent(parent)
+    function = _FORKED
+    assert function is not None, "forked by Crew._fork, which sets it"
+    answer: tuple[str, object]
+    while (message := connection.recv()) is not None:
+        kind, payload = message
+        if kind == "round":
+            function = payload
+            continue
+        try:
+            answer = ("done", [function(item) for item in payload])
+        except BaseException as exc:  # raised again in the build process
+            answer = ("failed", _picklable(exc))
+        connection.send(answer)
+
+
+def _picklable(exc: BaseException) -> BaseException:
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+    return exc

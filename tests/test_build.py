@@ -283,9 +283,9 @@ def test_a_build_collects_cycles_rarely_and_restores_the_collector(tmp_project, 
     assert seen == [BUILD_THRESHOLDS] and gc.get_threshold() == before
 
 
-def test_a_page_worker_forgets_what_it_unpacked_and_localised_for_each_guide(tmp_project):
-    """Catalogs handed over by a check worker are unpacked for the pages that need them and
-    dropped after, kept packed; so is each localised guide. Read again, they are the same."""
+def test_a_worker_sets_catalogs_aside_packed_and_drops_them_after_rendering(tmp_project):
+    """A check worker keeps the catalogs it parsed packed until it renders their guide, then
+    drops them; so is each localised guide. Read again, they are the same."""
     from guidegen import i18n
     from guidegen.loader import load_project
     from guidegen.localize import localize_site
@@ -296,13 +296,17 @@ def test_a_page_worker_forgets_what_it_unpacked_and_localised_for_each_guide(tmp
     i18n.forget_catalogs()
     try:
         fresh = i18n.read_catalog(path, Report(root))
-        i18n.remember_catalogs(i18n.parsed_catalogs(hand_over=True))
-        assert not i18n.parsed_keys()  # handed over: only the packed copy is left
+        i18n.set_aside_parsed(set(), keep=True)
+        assert not i18n.parsed_keys()  # set aside: only the packed copy is left
         unpacked = i18n.read_catalog(path, Report(root))
-        assert unpacked == fresh and any(k[0] == path for k in i18n.parsed_keys())
-        i18n.forget_unpacked([path])
-        assert not any(k[0] == path for k in i18n.parsed_keys())
-        assert i18n.read_catalog(path, Report(root)) == fresh  # from the packed copy again
+        assert unpacked == fresh and unpacked is not fresh
+        assert any(k[0] == path for k in i18n.parsed_keys())
+        i18n.drop_catalogs([path])
+        assert not any(k[0] == path for k in i18n.parsed_keys()) and not i18n._PACKED
+        again = i18n.read_catalog(path, Report(root))  # parsed again
+        assert again == fresh
+        i18n.set_aside_parsed(set(), keep=False)
+        assert not i18n.parsed_keys() and not i18n._PACKED
     finally:
         i18n.forget_catalogs()
     project = load_project(root, Report(root))
@@ -314,16 +318,20 @@ def test_a_page_worker_forgets_what_it_unpacked_and_localised_for_each_guide(tmp
     assert again == first and again is not first
 
 
-def test_the_build_forgets_each_guide_it_rendered(tmp_project, monkeypatch):
-    from guidegen.commands import build as build_module
+def test_the_build_process_holds_no_guide_catalog_once_the_pages_are_made(tmp_project):
+    """The indexes and related-guide links show headings the checks cached: nothing reads a
+    guide's catalog again after its pages are rendered."""
+    from guidegen import i18n
 
-    forgotten = []
-    real = build_module._forget_unit
-    monkeypatch.setattr(
-        build_module,
-        "_forget_unit",
-        lambda state, unit: forgotten.append((unit.code, unit.guide_id)) or real(state, unit),
-    )
     root = tmp_project()
-    build(BuildOptions(project=root, out=root / "build", formats="html", jobs=1))
-    assert sorted(forgotten) == [("en", "leave-list"), ("zh-Hans", "leave-list")]
+    i18n.forget_catalogs()
+    try:
+        build(BuildOptions(project=root, out=root / "build", formats="html", jobs=1))
+        held = sorted(key[0].relative_to(root).as_posix() for key in i18n.parsed_keys())
+        assert held == [
+            "content/locales/zh-Hans/shared.po",
+            "content/locales/zh-Hans/ui.po",
+        ]
+        assert not i18n._PACKED
+    finally:
+        i18n.forget_catalogs()

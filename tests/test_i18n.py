@@ -361,6 +361,7 @@ def test_checks_in_worker_processes_find_what_one_process_finds(tmp_project):
     from guidegen.loader import load_project
     from guidegen.problems import Report
     from guidegen.translation_checks import check_translations
+    from guidegen.workers import Crew
 
     root = tmp_project()
     po = root / "content/locales/zh-Hans/guides/leave-list.po"
@@ -370,7 +371,8 @@ def test_checks_in_worker_processes_find_what_one_process_finds(tmp_project):
     found = []
     for jobs in (1, 2):
         report, cache = Report(root), BuildCache()
-        check_translations(load_project(root, report), report, cache, jobs=jobs)
+        with Crew(jobs) as crew:
+            check_translations(load_project(root, report), report, cache, crew=crew)
         found.append(([(p.location, p.severity, p.message) for p in report.problems], cache))
     assert found[0][0] == found[1][0] and found[0][1].checks == found[1][1].checks
     messages = " ".join(m for _, _, m in found[1][0])

@@ -9,18 +9,20 @@ from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
+from jinja2 import Environment
+
 from ..cache import BuildCache, Hasher, code_hash, digest
 from ..collector import fewer_collections
 from ..errors import BuildError, ContentError
 from ..fonts import require_font
 from ..formats import GuideUnit, Job, Output, OutputFormat, registry, select
 from ..formats.base import Rendered
-from ..i18n import catalog_path, forget_unpacked
+from ..i18n import catalog_path, drop_catalogs
 from ..loader import Project, load_project
 from ..localize import (
     LocalizedSite,
     guide_coverage,
-    guide_label,
+    guide_heading,
     handin_label,
     localize_site,
 )
@@ -36,7 +38,6 @@ from ..output import (
 from ..parsed import ParsedFiles
 from ..pipeline import (
     SITE_DIR,
-    GuideHeading,
     downloads,
     language_choices,
     render_language_page,
@@ -57,7 +58,7 @@ from ..versions import (
     publish_version,
     start_version,
 )
-from ..workers import iter_forked, render_all
+from ..workers import Crew, render_all
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +106,9 @@ class BuildResult:
             f"removed {len(self.removed)}, failed {len(self.failed)} "
             f"in {self.seconds:.1f} s"
         )
+
+
+_BUILD: Build | None = None  # the build this process runs (its page workers inherit it)
 
 
 @dataclass
@@ -157,6 +161,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
 
 
 def _build(options: BuildOptions, progress: Progress | None) -> BuildResult:
+    global _BUILD
     started = time.perf_counter()
     progress = progress or Progress(enabled=False)
     claim_output(options.out)
@@ -167,19 +172,23 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildResult:
     if timed("compare with the published build", up_to_date, state):
         state.result.seconds = time.perf_counter() - started
         return state.result
-    state.project = timed("load and validate", load_and_validate, state)
-    plan = timed("plan", plan_build, state)
-    todo = outdated_outputs(state, plan)
-    sites = timed("resolve translations", resolve_translations, state, plan, todo)
+    _BUILD = state
     try:
-        jobs = timed("render HTML", render_pages, state, plan, sites, todo, progress)
-        timed("render PDF", render_in_workers, state, sites, jobs, progress)
+        with Crew(state.jobs) as crew:  # the same workers check and render each guide
+            timed("load and validate", load_and_validate, state, crew)
+            plan = timed("plan", plan_build, state)
+            todo = outdated_outputs(state, plan)
+            pages = timed("resolve translations", resolve_translations, state, plan, todo)
+            jobs = timed("render HTML", render_pages, state, plan, pages, todo, progress, crew)
+        timed("render PDF", render_in_workers, state, pages, jobs, progress)
         fail_on_problems(state.report, options.strict)  # --strict counts WeasyPrint's warnings
         timed("publish", publish, state, plan)
     except BaseException:
         if state.version is not None:
             discard_version(state.version)
         raise
+    finally:
+        _BUILD = None
     state.result.seconds = time.perf_counter() - started
     if state.result.failed:
         raise BuildError("build failed for:\n" + "\n".join(state.result.failed))
@@ -218,8 +227,11 @@ def _choices(options: BuildOptions) -> dict:
     return chosen
 
 
-def load_and_validate(state: Build) -> Project:
-    """Load the project, check it (replaying cached checks of unchanged files) and the options."""
+def load_and_validate(state: Build, crew: Crew) -> None:
+    """Load the project, check it (replaying cached checks of unchanged files) and the options.
+
+    The crew's workers, forked once the project is loaded, check the guides and keep their
+    catalogs for rendering them."""
     options, report = state.options, state.report
     code = code_hash(state.hasher)
     if state.cache.checks.get("code") != [{"hash": code}]:
@@ -229,27 +241,27 @@ def load_and_validate(state: Build) -> Project:
     project = load_project(options.project, report, state.cache, state.hasher, state.parsed)
     fail_on_problems(report, options.strict)
     assert project is not None  # load_project reports an error whenever it returns None
+    state.project = project  # before the workers are forked: they render from it
     validate(
         project,
         report,
         state.cache,
         state.hasher,
         also=lambda locale, guide_id: _remember_catalog(state, project, locale, guide_id),
-        jobs=state.jobs,
+        crew=crew,
     )
     fail_on_problems(report, options.strict)
     unknown = [f"locale '{c}'" for c in sorted(set(options.locales) - set(project.config.codes))]
     unknown += [f"guide '{g}'" for g in sorted(set(options.guides) - set(project.guides))]
     if unknown:
         raise BuildError("unknown " + ", ".join(unknown))
-    return project
 
 
 def _remember_catalog(state: Build, project: Project, locale, guide_id: str) -> None:
     """Record a guide catalog's coverage and shown title (and, in the original language, its
     letters as handed in) while it is parsed, for the plan."""
     guide_coverage(project, locale, guide_id, state.report, state.cache, state.hasher)
-    guide_label(project, locale, guide_id, state.report, state.cache, state.hasher)
+    guide_heading(project, locale, guide_id, state.report, state.cache, state.hasher)
     if locale.code == project.config.original_language:
         handin_label(project, guide_id, state.report, state.cache, state.hasher)
 
@@ -308,61 +320,97 @@ def outdated_outputs(state: Build, plan: Plan) -> list[Planned]:
     return todo
 
 
-def resolve_translations(state: Build, plan: Plan, todo: list[Planned]) -> dict[str, LocalizedSite]:
+def resolve_translations(state: Build, plan: Plan, todo: list[Planned]) -> Pages:
     """Return the localized view of every locale that has something to render."""
-    locales = {item.locale for item in todo if item.locale}
-    return {
-        code: localize_site(
-            state.project, state.project.config.locale(code), state.report, plan.published[code]
-        )
-        for code in sorted(locales)
-    }
+    links = {where: [f.name for f in formats] for where, formats in state.links.items()}
+    locales = sorted({item.locale for item in todo if item.locale})
+    pages = Pages(plan.published, links, state.cache.labels, locales)
+    pages.localized(state)
+    return pages
+
+
+@dataclass
+class Pages:
+    """Each locale's localized site and page renderer, and each page's download links: what
+    rendering a guide's outputs needs. Made in the build process, and made again in each page
+    worker from what travels here (the build learns it after forking them)."""
+
+    published: dict[str, list[str]]  # the guides each locale publishes
+    links: dict[tuple[str, str], list[str]]  # (guide, locale) -> formats the page links to
+    labels: dict  # the build cache's guide headings (what related-guide links show)
+    locales: list[str]
+    _made: tuple | None = field(default=None, repr=False, compare=False)
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_made": None}  # each process localizes for itself
+
+    def localized(self, state: Build) -> tuple[Environment, dict[str, LocalizedSite], dict]:
+        """Return the environment, each locale's site and each locale's renderer."""
+        if self._made is None:
+            project, report = state.project, state.report
+            state.cache.labels.update(self.labels)  # in a worker: what the others learnt
+
+            def heading(locale, guide_id: str):
+                return guide_heading(project, locale, guide_id, report, state.cache, state.hasher)
+
+            sites = {
+                code: localize_site(
+                    project, project.config.locale(code), report, self.published[code], heading
+                )
+                for code in self.locales
+            }
+            env = make_environment(project.root)
+            renderers = {code: PageRenderer(env, project.config, s) for code, s in sites.items()}
+            self._made = (env, sites, renderers)
+        return self._made
 
 
 def render_pages(
     state: Build,
     plan: Plan,
-    sites: dict[str, LocalizedSite],
+    pages: Pages,
     todo: list[Planned],
     progress: Progress,
+    crew: Crew,
 ) -> list[tuple[Job, str]]:
     """Render site pages and light formats into the new version; return the heavy jobs.
 
-    The guides' outputs are rendered guide by guide, in forked worker processes with -j > 1;
-    this process writes them into the version in order.
+    The guides' outputs are rendered guide by guide, every locale of a guide at once, by the
+    crew's workers (each renders the guides it checked, whose catalogs it kept); this process
+    writes them into the version in order.
     """
-    project = state.project
-    env = make_environment(project.root)
-    renderers = {code: PageRenderer(env, project.config, site) for code, site in sites.items()}
+    env, sites, renderers = pages.localized(state)
     advance = progress.start(len(todo), "pages")
     for item in todo:
         if item.kind not in ("guide", "index"):
-            state.emit(_site_page(state, env, renderers, sites, item, {}), item.key)
+            state.emit(_site_page(state, env, renderers, sites, item), item.key)
             advance()
-    units: dict[tuple[str, str], list[Planned]] = {}
+    guides: dict[str, list[Planned]] = {}
     for item in todo:
         if item.kind == "guide":
-            units.setdefault((item.locale, item.guide), []).append(item)
+            guides.setdefault(item.guide, []).append(item)
     heavy: list[tuple[Job, str]] = []
-    headings: dict[tuple[str, str], GuideHeading] = {}  # what the locale indexes show
-    render = partial(_render_unit, state, plan, sites, renderers)
-    for rendered, heading, problems in iter_forked(render, list(units.values()), state.jobs):
+    render = partial(_render_guide, pages)
+    for rendered, problems in crew.map(render, list(guides.values()), key=_guide_of):
         state.report.extend(problems)
-        headings[(heading.locale, heading.id)] = heading
         for item, made in rendered:
             if isinstance(made, Output):
                 state.emit(made, item.key)
             else:
                 heavy.append((made, item.key))
             advance()
-    for item in todo:  # after the guides: their workers localised what the indexes show
+    for item in todo:
         if item.kind == "index":
-            state.emit(_site_page(state, env, renderers, sites, item, headings), item.key)
+            state.emit(_site_page(state, env, renderers, sites, item), item.key)
             advance()
     return heavy
 
 
-def _site_page(state: Build, env, renderers, sites, item: Planned, headings: dict) -> Output:
+def _guide_of(items: list[Planned]) -> str:
+    return items[0].guide
+
+
+def _site_page(state: Build, env, renderers, sites, item: Planned) -> Output:
     project = state.project
     if item.kind == "asset":
         return next(o for o in theme_assets(project) if o.path == item.path)
@@ -372,55 +420,55 @@ def _site_page(state: Build, env, renderers, sites, item: Planned, headings: dic
         )
         renderer = PageRenderer(env, project.config, source)
         return render_language_page(renderer, language_choices(project, state.report))
-    return render_locale_index(renderers[item.locale], project, sites[item.locale], headings)
+    return render_locale_index(renderers[item.locale], project, sites[item.locale])
 
 
-def _render_unit(
-    state: Build, plan: Plan, sites, renderers, items: list[Planned]
-) -> tuple[list[tuple[Planned, Output | Job]], GuideHeading, list]:
-    """Return one guide's outputs in one locale (heavy ones as jobs), what the locale's index
-    shows of the guide, and the problems found."""
+def _render_guide(
+    pages: Pages, items: list[Planned]
+) -> tuple[list[tuple[Planned, Output | Job]], list]:
+    """Return one guide's outputs in every locale (heavy ones as jobs) and the problems found,
+    in a page worker or in the build process; then forget the guide's catalogs (each guide is
+    rendered once: a worker's memory does not grow with the site)."""
+    state = _BUILD
+    assert state is not None, "a page worker inherits the build it was forked from"
+    _, sites, renderers = pages.localized(state)
     mark = state.report.mark()
     by_name = {f.name: f for f in registry()}
-    unit = _unit(state, plan, sites, renderers, items[0])
+    units = {item.locale: _unit(state, pages, sites, renderers, item) for item in items}
     made: list[tuple[Planned, Output | Job]] = []
     for item in items:
         fmt = by_name[item.format]
-        job = fmt.prepare(unit)
+        job = fmt.prepare(units[item.locale])
         if fmt.in_worker:
             made.append((item, job))
         else:
             made.append((item, Output(job.path, job.guide, job.locale, job.format, job.run().data)))
-    guide = unit.site.guides[unit.guide_id]
-    heading = GuideHeading(unit.guide_id, unit.code, guide.title, guide.summary)
-    _forget_unit(state, unit)
-    return made, heading, state.report.take_since(mark)
+    guide_id, root = items[0].guide, state.project.root
+    for code in units:
+        sites[code].forget(guide_id)
+    read = set(units) | {state.project.config.original_language}
+    drop_catalogs(catalog_path(root, code, guide_id) for code in read)
+    return made, state.report.take_since(mark)
 
 
-def _forget_unit(state: Build, unit: GuideUnit) -> None:
-    """Drop what rendering one guide in one locale localised and unpacked: each is rendered
-    once, so a page worker's memory stays that of a few guides, however large the site."""
-    unit.site.forget(unit.guide_id)
-    root, original = state.project.root, unit.site.original.code
-    forget_unpacked(catalog_path(root, code, unit.guide_id) for code in {unit.code, original})
-
-
-def _unit(state: Build, plan: Plan, sites, renderers, item: Planned) -> GuideUnit:
+def _unit(state: Build, pages: Pages, sites, renderers, item: Planned) -> GuideUnit:
     renderer = renderers[item.locale]
-    links = state.links.get((item.guide, item.locale), [])
+    by_name = {f.name: f for f in registry()}
+    links = [by_name[name] for name in pages.links.get((item.guide, item.locale), [])]
     return GuideUnit(
         state.project,
         sites[item.locale],
         item.guide,
         renderer,
         state.paper,
-        plan.published,
+        pages.published,
         downloads(links, item.guide, item.locale, renderer.interface),
     )
 
 
-def check_fonts(state: Build, sites: dict[str, LocalizedSite], jobs: list) -> None:
+def check_fonts(state: Build, pages: Pages, jobs: list) -> None:
     """Stop before rendering when a font a locale (or its handed-in letters) needs is missing."""
+    sites = pages.localized(state)[1]
     for code in sorted({job.locale for job, _ in jobs}):
         for locale in (sites[code].locale, sites[code].original):
             if locale.code in state.project.config.codes:
@@ -428,12 +476,12 @@ def check_fonts(state: Build, sites: dict[str, LocalizedSite], jobs: list) -> No
 
 
 def render_in_workers(
-    state: Build, sites: dict[str, LocalizedSite], jobs: list[tuple[Job, str]], progress: Progress
+    state: Build, pages: Pages, jobs: list[tuple[Job, str]], progress: Progress
 ) -> None:
     """Render the heavy jobs (PDFs) in worker processes, writing each as it arrives."""
     if not jobs:
         return
-    check_fonts(state, sites, jobs)
+    check_fonts(state, pages, jobs)
     keys = {job.path: key for job, key in jobs}
     advance = progress.start(len(jobs), "PDFs")
 

@@ -1,0 +1,72 @@
+"""The crew of worker processes that check and then render each guide."""
+
+from __future__ import annotations
+
+import os
+import signal
+from functools import partial
+
+import pytest
+
+from guidegen.errors import ContentError
+from guidegen.workers import Crew, WorkerDied
+
+_LEARNT: dict[str, int] = {}  # what a worker process remembers between rounds
+
+
+def _pid_and_memory(extra: int, key: str) -> tuple[int, str, int | None]:
+    return os.getpid(), key, _LEARNT.get(key, -1) + extra if key in _LEARNT else None
+
+
+def _fail(item: str) -> str:
+    if item == "bad":
+        raise ContentError("guides/bad.yaml:3:1: error: broken (fix it)")
+    return item
+
+
+def test_a_later_round_goes_to_the_worker_that_did_the_same_key_and_keeps_its_memory():
+    items = [f"guide-{n}" for n in range(40)]
+
+    def learn(key: str) -> tuple[int, str]:  # the first round's function is inherited
+        _LEARNT[key] = len(key)
+        return os.getpid(), key
+
+    with Crew(2) as crew:
+        first = list(crew.map(learn, items, key=lambda item: item))
+        second = list(crew.map(partial(_pid_and_memory, 1), items, key=lambda item: item))
+    assert [key for _, key in first] == items and [key for _, key, _ in second] == items
+    workers = {pid for pid, _ in first}
+    assert len(workers) == 2 and os.getpid() not in workers
+    did = dict((key, pid) for pid, key in first)
+    at_home = [key for pid, key, memory in second if pid == did[key]]
+    assert len(at_home) >= len(items) - 8, "only the last few may be taken by the other worker"
+    for pid, key, memory in second:  # a worker remembers only what it did itself
+        assert memory == (len(key) + 1 if pid == did[key] else None)
+    assert not _LEARNT, "nothing ran in this process"
+
+
+def test_one_worker_runs_every_round_in_this_process():
+    with Crew(1) as crew:
+        assert list(crew.map(lambda item: (os.getpid(), item), ["a", "b"])) == [
+            (os.getpid(), "a"),
+            (os.getpid(), "b"),
+        ]
+        assert not crew.forked
+
+
+def test_an_error_in_a_worker_is_raised_here_as_it_is():
+    with Crew(2) as crew:
+        with pytest.raises(ContentError, match="guides/bad.yaml:3:1"):
+            list(crew.map(_fail, ["a", "b", "bad", "c"]))
+        assert not crew.forked, "a failed round stops the workers"
+        assert list(crew.map(_fail, ["a", "b"])) == ["a", "b"]  # and a new round forks again
+
+
+def test_a_worker_killed_mid_round_is_reported_not_waited_for():
+    def die(item: str) -> str:
+        if item == "last":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return item
+
+    with Crew(2) as crew, pytest.raises(WorkerDied, match="exit code -9"):
+        list(crew.map(die, ["a", "b", "c", "last"]))
