@@ -205,9 +205,15 @@ class Lookup:
         return result
 
 
+_LAST_PASSAGES: list = [None, []]  # the guide asked for last, and its passages
+
+
 def guide_passages(guide) -> list[SourcePassage]:
-    """Return a guide's translatable passages in document order."""
-    return list(iter_passages(guide, guide.id))
+    """Return a guide's translatable passages in document order (callers must not modify
+    them: the last guide's are kept, as every locale asks for the same guide in turn)."""
+    if _LAST_PASSAGES[0] is not guide:
+        _LAST_PASSAGES[:] = [guide, list(iter_passages(guide, guide.id))]
+    return _LAST_PASSAGES[1]
 
 
 def shared_passages(project) -> list[SourcePassage]:
