@@ -238,6 +238,7 @@ def _receive(connection, process):
 def _serve(connection, parent: int) -> None:
     """Run in a forked worker: do each message's items with the round's function."""
     _end_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the build stops its workers itself
     function = _FORKED
     assert function is not None, "forked by Crew._fork, which sets it"
     answer: tuple[str, object]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from functools import partial
 
 import pytest
@@ -15,6 +16,7 @@ _LEARNT: dict[str, int] = {}  # what a worker process remembers between rounds
 
 
 def _pid_and_memory(extra: int, key: str) -> tuple[int, str, int | None]:
+    time.sleep(0.005)  # items that take time: both workers get about as many
     return os.getpid(), key, _LEARNT.get(key, -1) + extra if key in _LEARNT else None
 
 
@@ -28,6 +30,7 @@ def test_a_later_round_goes_to_the_worker_that_did_the_same_key_and_keeps_its_me
     items = [f"guide-{n}" for n in range(40)]
 
     def learn(key: str) -> tuple[int, str]:  # the first round's function is inherited
+        time.sleep(0.005)
         _LEARNT[key] = len(key)
         return os.getpid(), key
 
@@ -39,7 +42,8 @@ def test_a_later_round_goes_to_the_worker_that_did_the_same_key_and_keeps_its_me
     assert len(workers) == 2 and os.getpid() not in workers
     did = dict((key, pid) for pid, key in first)
     at_home = [key for pid, key, memory in second if pid == did[key]]
-    assert len(at_home) >= len(items) - 8, "only the last few may be taken by the other worker"
+    # at random, half would be; another worker takes an item only when its own are done
+    assert len(at_home) >= 0.8 * len(items), f"{len(at_home)} of {len(items)} at home"
     for pid, key, memory in second:  # a worker remembers only what it did itself
         assert memory == (len(key) + 1 if pid == did[key] else None)
     assert not _LEARNT, "nothing ran in this process"

@@ -391,7 +391,10 @@ def render_pages(
             guides.setdefault(item.guide, []).append(item)
     heavy: list[tuple[Job, str]] = []
     render = partial(_render_guide, pages)
-    for rendered, problems in crew.map(render, list(guides.values()), key=_guide_of):
+    # Last checked, first rendered: the passages a worker rendered to check them are then
+    # still in its Markdown cache when the pages show them.
+    last_first = list(guides.values())[::-1]
+    for rendered, problems in crew.map(render, last_first, key=_guide_of):
         state.report.extend(problems)
         for item, made in rendered:
             if isinstance(made, Output):
