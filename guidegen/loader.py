@@ -41,7 +41,8 @@ class Project:
 
     def guide_path(self, guide_id: str) -> Path:
         """Return the YAML file a guide was read from (.yaml or .yml)."""
-        return self.guide_files.get(guide_id, self.root / GUIDES_DIR / f"{guide_id}.yaml")
+        found = self.guide_files.get(guide_id)  # (asked for often: no default built each time)
+        return found if found is not None else self.root / GUIDES_DIR / f"{guide_id}.yaml"
 
 
 def today() -> date:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal, TypeVar
 
 from .cache import BuildCache, Hasher, digest
@@ -130,9 +132,14 @@ def guide_heading(
 def _shown_key(kind: str, project: Project, code: str, guide_id: str, hasher: Hasher) -> str:
     """Return the cache key of what a locale shows of a guide: it changes with guidegen.yaml
     (fallback settings), the guide's YAML and the locale's PO file of the guide."""
-    files = (project.root / CONFIG_FILE, project.guide_path(guide_id))
-    catalog = catalog_path(project.root, code, guide_id)
-    return ":".join([kind, code, *(hasher.file(f) for f in files), hasher.file(catalog)])
+    config = hasher.file(_config_path(project.root))
+    guide, catalog = project.guide_path(guide_id), catalog_path(project.root, code, guide_id)
+    return ":".join([kind, code, config, hasher.file(guide), hasher.file(catalog)])
+
+
+@functools.lru_cache(maxsize=16)
+def _config_path(root: Path) -> Path:
+    return root / CONFIG_FILE
 
 
 def _is_heading(row: object) -> bool:

@@ -62,12 +62,21 @@ def start_version(out: Path) -> Path:
     (new / "site").mkdir(parents=True)
     current = current_version(out)
     if current is not None:
-        for source in (current / "site").rglob("*"):
-            if source.is_file():
-                target = new / "site" / source.relative_to(current / "site")
-                target.parent.mkdir(parents=True, exist_ok=True)
-                link_or_copy(source, target)
+        _link_tree(str(current / "site"), str(new / "site"))
     return new
+
+
+def _link_tree(source: str, target: str) -> None:
+    """Give target every file of source (hard links where the file system allows), with plain
+    strings and one scan per folder: a one-passage rebuild of a large site links thousands."""
+    os.makedirs(target, exist_ok=True)
+    with os.scandir(source) as entries:
+        for entry in entries:
+            into = os.path.join(target, entry.name)
+            if entry.is_dir(follow_symlinks=False):
+                _link_tree(entry.path, into)
+            elif entry.is_file(follow_symlinks=False):  # a planted link is not followed
+                link_or_copy(entry.path, into)
 
 
 def publish_version(out: Path, version: Path) -> None:
@@ -98,12 +107,12 @@ def _ensure_link(path: Path, target: Path) -> None:
     path.symlink_to(target)
 
 
-def link_or_copy(source: Path, target: Path) -> None:
+def link_or_copy(source: str | Path, target: str | Path) -> None:
     """Give target the bytes of source: a hard link where the file system allows one."""
     try:
-        os.link(source, target)
+        os.link(source, target, follow_symlinks=False)
     except OSError:
-        shutil.copy2(source, target)
+        shutil.copy2(source, target, follow_symlinks=False)
 
 
 def _remove_abandoned_versions(out: Path) -> None:

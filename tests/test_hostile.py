@@ -190,3 +190,26 @@ def test_only_the_built_in_theme_alone_renders_without_the_sandbox(tmp_project):
         (BUILTIN_TEMPLATES / "base.html").read_bytes()
     )
     assert isinstance(make_environment(root), SandboxedEnvironment)
+
+
+def test_a_link_planted_in_the_published_site_is_not_carried_into_the_next_version(
+    tmp_project, tmp_path
+):
+    """A rebuild links the published files into the new version; a symbolic link someone put
+    among them (to a file or folder outside) is neither followed nor carried over."""
+    root = tmp_project()
+    assert _build_cli(root, "--format", "html").exit_code == 0
+    secret = tmp_path / "secret"
+    (secret / "inside").mkdir(parents=True)
+    (secret / "key.txt").write_text("private")
+    site = root / "build/site/en"
+    (site / "key.txt").symlink_to(secret / "key.txt")
+    (site / "folder").symlink_to(secret)
+    po = root / "content/locales/zh-Hans/guides/leave-list.po"
+    po.write_text(po.read_text().replace('msgstr "向法院提出申请"', 'msgstr "向执行法院提出申请"'))
+    result = _build_cli(root, "--format", "html")
+    assert result.exit_code == 0, result.output
+    assert "执行法院" in (root / "build/site/zh-Hans/leave-list/index.html").read_text()
+    assert not (site / "key.txt").exists() and not (site / "key.txt").is_symlink()
+    assert not (site / "folder").is_symlink()
+    assert (secret / "key.txt").read_text() == "private" and (secret / "inside").is_dir()
