@@ -205,8 +205,10 @@ def check_translations(
     if crew is not None and crew.workers > 1 and len(todo) > 1:
         for added in crew.map(learn, todo, key=lambda owner: owner):
             cache.merge(added)
-    for owner in owners:  # replays what the workers found, in order
+    for owner in owners:  # replays what the workers found, in order (or checks, without them)
+        parsed = parsed_keys()
         check_owner(owner)
+        set_aside_parsed(parsed, keep=keep_catalogs)  # memory of one guide, not of them all
 
 
 def _check_file(
