@@ -104,8 +104,9 @@ def drop_catalogs(paths: Iterable[Path]) -> None:
     is parsed again."""
     for path in paths:
         key = _key(path)
-        _PARSED.pop(key, None)  # type: ignore[arg-type]
-        _PACKED.pop(key, None)  # type: ignore[arg-type]
+        if key is not None:
+            _PARSED.pop(key, None)
+            _PACKED.pop(key, None)
 
 
 def forget_catalogs() -> None:

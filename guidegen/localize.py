@@ -232,12 +232,8 @@ def localize_site(
 
     site.guides = Lazy(shown, localized)
     site.handin = Lazy(shown, lambda guide_id: handin_letters(project, site, guide_id, report))
-    site.headings = Lazy(
-        shown,
-        (lambda g: heading(locale, g))
-        if heading is not None
-        else (lambda g: localized_heading(project, locale, g, report)),
-    )
+    shows = heading or (lambda locale, g: localized_heading(project, locale, g, report))
+    site.headings = Lazy(shown, lambda guide_id: shows(locale, guide_id))
     return site
 
 

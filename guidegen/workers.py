@@ -1,5 +1,6 @@
-"""Worker processes for heavy jobs (PDFs): WeasyPrint is imported once per worker, and a worker
-ends with the build that started it, even when the build is killed with SIGKILL."""
+"""Worker processes: the crew that checks and renders the guides (forked, kept for the whole
+build) and the pool that renders PDFs (WeasyPrint imported once per worker). Every worker ends
+with the build that started it, even when the build is killed with SIGKILL."""
 
 from __future__ import annotations
 
@@ -149,6 +150,7 @@ class Crew:
                 process.kill()
                 process.join()
         self._connections, self._processes = [], []
+        self._home.clear()  # what they remembered is gone with them
 
     def _fork(self, function: Callable, count: int) -> None:
         global _FORKED
@@ -181,7 +183,7 @@ class Crew:
         anyone: list[int] = []
         for index in reversed(range(len(items))):  # popped from the end: in order
             home = self._home.get(keys[index])
-            (anyone if home is None or home >= count else queues[home]).append(index)
+            (anyone if home is None else queues[home]).append(index)
         sent: dict[int, list[list[int]]] = {w: [] for w in range(count)}
         results: dict[int, object] = {}
 

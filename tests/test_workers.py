@@ -18,7 +18,7 @@ _LEARNT: dict[str, int] = {}  # what a worker process remembers between rounds
 
 def _pid_and_memory(extra: int, key: str) -> tuple[int, str, int | None]:
     time.sleep(0.005)  # items that take time: both workers get about as many
-    return os.getpid(), key, _LEARNT.get(key, -1) + extra if key in _LEARNT else None
+    return os.getpid(), key, (_LEARNT[key] + extra) if key in _LEARNT else None
 
 
 def _fail(item: str) -> str:

@@ -179,7 +179,7 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildResult:
             plan = timed("plan", plan_build, state)
             todo = outdated_outputs(state, plan)
             pages = timed("resolve translations", resolve_translations, state, plan, todo)
-            jobs = timed("render HTML", render_pages, state, plan, pages, todo, progress, crew)
+            jobs = timed("render HTML", render_pages, state, pages, todo, progress, crew)
         timed("render PDF", render_in_workers, state, pages, jobs, progress)
         fail_on_problems(state.report, options.strict)  # --strict counts WeasyPrint's warnings
         timed("publish", publish, state, plan)
@@ -367,7 +367,6 @@ class Pages:
 
 def render_pages(
     state: Build,
-    plan: Plan,
     pages: Pages,
     todo: list[Planned],
     progress: Progress,
@@ -377,7 +376,7 @@ def render_pages(
 
     The guides' outputs are rendered guide by guide, every locale of a guide at once, by the
     crew's workers (each renders the guides it checked, whose catalogs it kept); this process
-    writes them into the version in order.
+    writes them into the version as they come.
     """
     env, sites, renderers = pages.localized(state)
     advance = progress.start(len(todo), "pages")
@@ -436,17 +435,19 @@ def _render_guide(
     assert state is not None, "a page worker inherits the build it was forked from"
     _, sites, renderers = pages.localized(state)
     mark = state.report.mark()
-    by_name = {f.name: f for f in registry()}
-    units = {item.locale: _unit(state, pages, sites, renderers, item) for item in items}
+    guide_id, root = items[0].guide, state.project.root
+    units = {
+        code: _unit(state, pages, sites, renderers, guide_id, code)
+        for code in dict.fromkeys(item.locale for item in items)
+    }
     made: list[tuple[Planned, Output | Job]] = []
     for item in items:
-        fmt = by_name[item.format]
+        fmt = _format_named(item.format)
         job = fmt.prepare(units[item.locale])
         if fmt.in_worker:
             made.append((item, job))
         else:
             made.append((item, Output(job.path, job.guide, job.locale, job.format, job.run().data)))
-    guide_id, root = items[0].guide, state.project.root
     for code in units:
         sites[code].forget(guide_id)
     read = set(units) | {state.project.config.original_language}
@@ -454,18 +455,21 @@ def _render_guide(
     return made, state.report.take_since(mark)
 
 
-def _unit(state: Build, pages: Pages, sites, renderers, item: Planned) -> GuideUnit:
-    renderer = renderers[item.locale]
-    by_name = {f.name: f for f in registry()}
-    links = [by_name[name] for name in pages.links.get((item.guide, item.locale), [])]
+def _format_named(name: str) -> OutputFormat:
+    return next(f for f in registry() if f.name == name)
+
+
+def _unit(state: Build, pages: Pages, sites, renderers, guide_id: str, code: str) -> GuideUnit:
+    renderer = renderers[code]
+    links = [_format_named(name) for name in pages.links.get((guide_id, code), [])]
     return GuideUnit(
         state.project,
-        sites[item.locale],
-        item.guide,
+        sites[code],
+        guide_id,
         renderer,
         state.paper,
         pages.published,
-        downloads(links, item.guide, item.locale, renderer.interface),
+        downloads(links, guide_id, code, renderer.interface),
     )
 
 
