@@ -30,27 +30,17 @@ _STYLESHEET_LINK = re.compile(r'<link rel="stylesheet" href="file:[^"]*/(?:style
 def prepare_jobs(root: Path) -> list:
     """Return the PDF jobs of every guide and locale, prepared as a build prepares them."""
     from guidegen.cache import BuildCache
-    from guidegen.commands.build import (
-        Build,
-        BuildOptions,
-        load_and_validate,
-        outdated_outputs,
-        plan_build,
-        render_pages,
-        resolve_translations,
-    )
+    from guidegen.commands.build import Build, BuildOptions, html_stages, running
     from guidegen.formats import select
     from guidegen.problems import Report
     from guidegen.progress import Progress
+    from guidegen.workers import Crew
 
     with tempfile.TemporaryDirectory() as scratch:
         options = BuildOptions(project=root, out=Path(scratch) / "out", formats=("pdf",))
         state = Build(options, Report(root.resolve()), BuildCache(), select(options.formats))
-        state.project = load_and_validate(state)
-        plan = plan_build(state)
-        todo = outdated_outputs(state, plan)
-        sites = resolve_translations(state, plan, todo)
-        heavy = render_pages(state, plan, sites, todo, Progress(enabled=False))
+        with running(state), Crew(1) as crew:
+            _, _, heavy = html_stages(state, crew, Progress(enabled=False))
     return [job for job, _ in heavy]
 
 

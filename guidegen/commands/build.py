@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -161,7 +163,6 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
 
 
 def _build(options: BuildOptions, progress: Progress | None) -> BuildResult:
-    global _BUILD
     started = time.perf_counter()
     progress = progress or Progress(enabled=False)
     claim_output(options.out)
@@ -172,14 +173,9 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildResult:
     if timed("compare with the published build", up_to_date, state):
         state.result.seconds = time.perf_counter() - started
         return state.result
-    _BUILD = state
     try:
-        with Crew(state.jobs) as crew:  # the same workers check and render each guide
-            timed("load and validate", load_and_validate, state, crew)
-            plan = timed("plan", plan_build, state)
-            todo = outdated_outputs(state, plan)
-            pages = timed("resolve translations", resolve_translations, state, plan, todo)
-            jobs = timed("render HTML", render_pages, state, pages, todo, progress, crew)
+        with running(state), Crew(state.jobs) as crew:  # the same workers check and render
+            plan, pages, jobs = html_stages(state, crew, progress)
         timed("render PDF", render_in_workers, state, pages, jobs, progress)
         fail_on_problems(state.report, options.strict)  # --strict counts WeasyPrint's warnings
         timed("publish", publish, state, plan)
@@ -187,12 +183,35 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildResult:
         if state.version is not None:
             discard_version(state.version)
         raise
-    finally:
-        _BUILD = None
     state.result.seconds = time.perf_counter() - started
     if state.result.failed:
         raise BuildError("build failed for:\n" + "\n".join(state.result.failed))
     return state.result
+
+
+@contextmanager
+def running(state: Build) -> Iterator[None]:
+    """Make state the build this process runs (what its page workers inherit)."""
+    global _BUILD
+    _BUILD = state
+    try:
+        yield
+    finally:
+        _BUILD = None
+
+
+def html_stages(
+    state: Build, crew: Crew, progress: Progress
+) -> tuple[Plan, Pages, list[tuple[Job, str]]]:
+    """Run the stages up to the HTML pages (written into the new version); return the plan,
+    what rendering needs and the heavy jobs (PDFs) still to run."""
+    timed = state.result.timed
+    timed("load and validate", load_and_validate, state, crew)
+    plan = timed("plan", plan_build, state)
+    todo = outdated_outputs(state, plan)
+    pages = timed("resolve translations", resolve_translations, state, plan, todo)
+    jobs = timed("render HTML", render_pages, state, pages, todo, progress, crew)
+    return plan, pages, jobs
 
 
 def _load_cache(options: BuildOptions) -> BuildCache:

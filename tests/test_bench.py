@@ -1,0 +1,44 @@
+"""The benchmark's helper scripts still run against the build they measure (run as bench/run.py
+runs them: a fresh process, this checkout first on PYTHONPATH)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+from .conftest import FIXTURES, REPO
+
+BENCH = REPO / "bench"
+
+
+def run_script(name: str, *args: str, stdin: str = "") -> list[dict]:
+    """Run one bench script; return the JSON lines it printed."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, str(BENCH / name), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def test_pdf_floor_prepares_the_builds_jobs_and_times_both_sides(tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURES / "tiny", root)
+    floor_ready, floor_row = run_script("pdf_floor.py", str(root), "floor", stdin="0\n")
+    ours_ready, ours_row = run_script("pdf_floor.py", str(root), "guidegen", stdin="0\n")
+    assert floor_ready["paths"] == ours_ready["paths"]
+    assert "en/leave-list/leave-list.en.pdf" in floor_ready["paths"]
+    assert "zh-Hans/leave-list/leave-list.zh-Hans.large.pdf" in floor_ready["paths"]
+    assert "@page" in floor_ready["css"] and "overflow-wrap" not in floor_ready["css"]
+    assert floor_row["path"] == ours_row["path"] == floor_ready["paths"][0]
+    for row, names in ((floor_row, ("floor_plain", "floor_tagged")), (ours_row, ("guidegen",))):
+        for name in names:
+            assert row[name] > 0 and row[f"{name}_bytes"] > 10_000 and row[f"{name}_pages"] >= 1
