@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
+from .collector import usual_collections
 from .formats import Job
 from .formats.base import Rendered
 
@@ -27,6 +28,7 @@ _MOST_PER_CHUNK = 4
 
 def _warm_up(parent: int) -> None:
     _end_with_parent(parent)
+    usual_collections()  # WeasyPrint's layouts are cycles (see collector.py)
     import weasyprint  # noqa: F401  (imported once per worker, not once per document)
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
