@@ -136,13 +136,12 @@ def render_pdf(
             pdf_tags=True,
             pdf_forms=forms,
             optimize_images=True,
-            pdf_identifier=identifier.encode("utf-8"),
             finisher=_finisher(direction),
-        )
+        )  # no pdf_identifier: WeasyPrint would hash every object for it; finish_pdf sets it
     finally:
         _release_field_fonts(_RECORDING.get())
         _RECORDING.reset(token)
-    return finish_pdf(data, record)
+    return finish_pdf(data, record, identifier.encode("utf-8"))
 
 
 def _finisher(direction: str):

@@ -83,8 +83,9 @@ class _Node:
     kids: list[_Node | _Content | pikepdf.Dictionary]
 
 
-def finish_pdf(data: bytes, record: TaggingRecord) -> bytes:
-    """Return data with its structure tree finished (deterministic for the same input)."""
+def finish_pdf(data: bytes, record: TaggingRecord, identifier: bytes = b"") -> bytes:
+    """Return data with its structure tree finished (deterministic for the same input) and,
+    given an identifier, a file /ID of it and a hash of the content (qpdf makes the hash)."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
         document = _read_tree(pdf, pages)
@@ -96,6 +97,8 @@ def finish_pdf(data: bytes, record: TaggingRecord) -> bytes:
         _add_actual_text(pdf, document, record.rtl_texts)
         numbering = _write_tree(pdf, document)
         _mark_content(pdf, numbering, record.running)
+        if identifier:
+            pdf.trailer.ID = Array([pikepdf.String(identifier), pikepdf.String(identifier)])
         output = io.BytesIO()
         pdf.save(output, deterministic_id=True)
     return output.getvalue()

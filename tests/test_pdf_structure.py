@@ -132,7 +132,7 @@ def uyghur_pdf(tmp_path_factory) -> Path:
 def unfinished_uyghur_pdf(tmp_path_factory) -> Path:
     """The same Uyghur document as WeasyPrint wrote it, before the finishing pass."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(guidegen.pdf_finish, "finish_pdf", lambda data, record: data)
+        patch.setattr(guidegen.pdf_finish, "finish_pdf", lambda data, record, identifier: data)
         return _render(UYGHUR_HTML, tmp_path_factory.mktemp("unfinished"), "rtl")
 
 
