@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import partial
 
+from . import syllables
 from .cache import BuildCache, Hasher
 from .config import Config
 from .i18n import catalog_path, read_catalog
@@ -80,6 +81,7 @@ def check_english(guide: Guide, doc: YamlDoc | None, config: Config, report: Rep
     """Warn about English sections above the grade threshold and sentences that run long."""
     import textstat
 
+    syllables.install()  # textstat's own dictionary would take 90 MB in each process
     for section in sections(guide, doc):
         text = "\n\n".join(plain(normalize(t)) for _, t in section.contexts if t)
         if len(text.split()) >= MIN_WORDS_FOR_GRADE:
