@@ -12,7 +12,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
-from . import letters
+from . import letter_html, letters
 from .config import Config
 from .errors import BuildError, ConfigError
 from .formats.base import pgettext_noop
@@ -117,52 +117,22 @@ def _text(text: str) -> str:
     return to_text(render_markdown(str(text)))
 
 
-def _notice(context, text: Passage) -> str:
-    return context["notice_outdated" if text.state == "outdated" else "notice_missing"]
-
-
-def _mark(context, text: str, html: str) -> Markup:
-    """Mark other-script runs in a passage's HTML, by the language the passage is shown in."""
-    renderer: PageRenderer = context["renderer"]
-    lang = text.lang if isinstance(text, Passage) else renderer.site.locale.code
-    return Markup(renderer.marker(lang).mark(html))
-
-
 @jinja2.pass_context
 def _block(context, text: str) -> Markup:
     """Render a Markdown passage; a fallback passage carries its language, the notice does not."""
-    html = _mark(context, text, render_markdown(str(text)))
-    if not (isinstance(text, Passage) and text.is_fallback):
-        return html
-    notice = Markup('<p class="fallback-note" role="note">{}</p>').format(_notice(context, text))
-    return (
-        Markup('<div class="fallback" data-fallback="{}">').format(text.state)
-        + notice
-        + Markup('<div lang="{}" dir="{}">').format(text.lang, text.dir)
-        + html
-        + Markup("</div></div>")
-    )
+    return context["renderer"].block(text)
 
 
 @jinja2.pass_context
 def _inline(context, text: str) -> Markup:
     """Render a one-line passage; a fallback passage carries its language, the notice does not."""
-    html = _mark(context, text, render_inline(str(text)))
-    if not (isinstance(text, Passage) and text.is_fallback):
-        return html
-    notice = Markup('<span class="fallback-note">{}</span> ').format(_notice(context, text))
-    attrs = Markup(' data-fallback="{}" lang="{}" dir="{}"').format(text.state, text.lang, text.dir)
-    return (
-        notice + Markup('<span class="fallback"') + attrs + Markup(">") + html + Markup("</span>")
-    )
+    return context["renderer"].inline(text)
 
 
 @jinja2.pass_context
 def _marked(context, text: str, lang: str | None = None) -> Markup:
     """Escape plain text (a letter's words) and mark its other-script runs, read as lang."""
-    renderer: PageRenderer = context["renderer"]
-    shown = lang or (text.lang if isinstance(text, Passage) else renderer.site.locale.code)
-    return Markup(renderer.marker(shown).mark(str(escape(text))))
+    return context["renderer"].marked(text, lang)
 
 
 class PageRenderer:
@@ -173,6 +143,10 @@ class PageRenderer:
         self.interface: Interface = site.interface
         self._markers: dict[str, ScriptMarker] = {}
         self._callables: dict[bool, dict] = {}  # gettext and the rest, by "is a text template"
+        self._notices = {
+            "missing": self.interface.gettext("This part has not been translated yet."),
+            "outdated": self.interface.gettext("This translation may be out of date."),
+        }
         source = config.locale(config.source_locale)
         self._source = (source.code, source.dir)
 
@@ -184,6 +158,49 @@ class PageRenderer:
                 self.config.codes, self.config.original_language, lang, rtl
             )
         return self._markers[lang]
+
+    def block(self, text: str) -> Markup:
+        """Return a Markdown passage as HTML, its other-script runs marked; a fallback passage
+        in an element carrying its language, after a notice in the page's."""
+        html = self._mark(text, render_markdown(str(text)))
+        if not (isinstance(text, Passage) and text.is_fallback):
+            return html
+        notice = Markup('<p class="fallback-note" role="note">{}</p>').format(self._notice(text))
+        return (
+            Markup('<div class="fallback" data-fallback="{}">').format(text.state)
+            + notice
+            + Markup('<div lang="{}" dir="{}">').format(text.lang, text.dir)
+            + html
+            + Markup("</div></div>")
+        )
+
+    def inline(self, text: str) -> Markup:
+        """Return a one-line passage as HTML (no paragraph), marked like block()."""
+        html = self._mark(text, render_inline(str(text)))
+        if not (isinstance(text, Passage) and text.is_fallback):
+            return html
+        notice = Markup('<span class="fallback-note">{}</span> ').format(self._notice(text))
+        start = Markup('<span class="fallback" data-fallback="{}" lang="{}" dir="{}">').format(
+            text.state, text.lang, text.dir
+        )
+        return notice + start + html + Markup("</span>")
+
+    def marked(self, text: str, lang: str | None = None) -> Markup:
+        """Return plain text (a letter's words) escaped, its other-script runs marked, read as
+        lang (by default the passage's language, else the page's)."""
+        shown = lang or (text.lang if isinstance(text, Passage) else self.site.locale.code)
+        return Markup(self.marker(shown).mark(str(escape(text))))
+
+    def letter_body(self, letter, labels: dict, lang: str, fields: bool) -> Markup:
+        """Return the HTML of a letter's body shown in language lang (see letter_html)."""
+        return letter_html.letter_body(self, letter, labels, lang, fields)
+
+    def _mark(self, text: str, html: str) -> Markup:
+        lang = text.lang if isinstance(text, Passage) else self.site.locale.code
+        return Markup(self.marker(lang).mark(html))
+
+    def _notice(self, text: Passage) -> str:
+        return self._notices["outdated" if text.state == "outdated" else "missing"]
 
     def render(self, template: str, **context) -> str:
         """Render one template for this locale (HTML, or plain text for .txt templates)."""
@@ -204,8 +221,6 @@ class PageRenderer:
             "Markup": Markup,
             "renderer": self,
             "ui_complete": ui.complete,
-            "notice_missing": ui.gettext("This part has not been translated yet."),
-            "notice_outdated": ui.gettext("This translation may be out of date."),
             "downloads": [],
             "toc": False,
             "sheets_only": False,
