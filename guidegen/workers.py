@@ -84,7 +84,7 @@ def render_all(
 
 
 def _largest_first(jobs: Iterable[Job]) -> list[Job]:
-    return sorted(jobs, key=lambda job: len(getattr(job, "html", "")), reverse=True)
+    return sorted(jobs, key=lambda job: len(getattr(job, "packed_html", b"")), reverse=True)
 
 
 _FORKED: Callable | None = None  # the first round's function (inherited at the fork)
