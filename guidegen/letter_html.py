@@ -39,7 +39,7 @@ def letter_body(
                     pieces.append(f'<span class="piece">{renderer.marked(value, lang)}</span>')
             else:
                 name = f"{letter.id}-{value}"
-                pieces.append(_blank(renderer, labels[value], name, fields, lang))
+                pieces.append(blank(renderer, labels[value], name, fields, lang))
         out.append(f"  <p{_paragraph_class(paragraph, index == last)}>{''.join(pieces)}</p>\n")
     out.append("</div>\n")
     return Markup("".join(out))
@@ -54,9 +54,9 @@ def _paragraph_class(paragraph: letters.Paragraph, last: bool) -> str:
     return ""
 
 
-def _blank(renderer: PageRenderer, blank: Blank, name: str, fields: bool, lang: str) -> str:
+def blank(renderer: PageRenderer, spec: Blank, name: str, fields: bool, lang: str) -> str:
     """Return one blank: its ruled line(s) (or form field) and its label under them."""
-    label, lines = blank.label, blank.lines
+    label, lines = spec.label, spec.lines
     title = escape(label)
     name = escape(name)
     if fields and lines == 1:

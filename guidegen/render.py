@@ -195,6 +195,10 @@ class PageRenderer:
         """Return the HTML of a letter's body shown in language lang (see letter_html)."""
         return letter_html.letter_body(self, letter, labels, lang, fields)
 
+    def blank(self, blank, name: str, fields: bool, lang: str) -> Markup:
+        """Return one blank of a letter: its ruled line(s) or form field, and its label."""
+        return Markup(letter_html.blank(self, blank, name, fields, lang))
+
     def _mark(self, text: str, html: str) -> Markup:
         lang = text.lang if isinstance(text, Passage) else self.site.locale.code
         return Markup(self.marker(lang).mark(html))

@@ -335,3 +335,25 @@ def test_the_build_process_holds_no_guide_catalog_once_the_pages_are_made(tmp_pr
         assert not i18n._PACKED
     finally:
         i18n.forget_catalogs()
+
+
+def test_a_projects_own_guide_body_can_still_use_the_themes_letter_macros(tmp_project):
+    # Letters' bodies and blanks are written in Python now; the theme's macros still stand for
+    # them, so a project's _guide_body.html that imports them keeps working (sandboxed).
+    from guidegen.render import BUILTIN_TEMPLATES
+
+    own = (BUILTIN_TEMPLATES / "_guide_body.html").read_text() + (
+        "{% for letter in guide.letters %}{% set labels = {} %}"
+        "{% for b in letter.blanks %}{% set _unused = labels.update({b.id: b}) %}{% endfor %}"
+        '<div class="own-blank">'
+        '{{ blank(letter.blanks[0], "own-" ~ letter.id, False, locale.code) }}</div>'
+        '<div class="own-body">{{ letter_body(letter, labels, locale.code, False) }}</div>'
+        "{% endfor %}"
+    )
+    root = tmp_project(files={"templates/_guide_body.html": own})
+    build(BuildOptions(project=root, out=root / "build", locales=("en",), formats=("html",)))
+    html = (root / "build/site/en/leave-list/index.html").read_text()
+    blank = html.split('<div class="own-blank">')[1].split("</div>")[0]
+    assert blank.startswith('<span class="blank') and '<span class="blank-rule">' in blank
+    assert '<span class="blank-label">' in blank
+    assert html.split('<div class="own-body">')[1].startswith('<div class="letter-body">\n  <p')
