@@ -346,8 +346,11 @@ def runs_table(runs: dict[str, Run]) -> Table:
     return table
 
 
-def pdf_section(folder: Path, guides: int | None, jobs: int) -> tuple[list[Table], dict]:
-    """Benchmark the PDFs of the bundled guides (or `guides` clones) in the bundled locales."""
+def pdf_section(
+    folder: Path, guides: int | None, jobs: int, site_corpus: Corpus
+) -> tuple[list[Table], dict]:
+    """Benchmark the PDFs of the bundled guides (or `guides` clones) in the bundled locales, and
+    the build process of the HTML corpus as its PDF stage would start."""
     bundled_guides, bundled_locales = bundled_counts()
     corpus = make_corpus(
         folder / "pdf-project",
@@ -369,12 +372,45 @@ def pdf_section(folder: Path, guides: int | None, jobs: int) -> tuple[list[Table
     runs["PDF floors (alternating)"] = modes["floor"]
     runs["PDF jobs one by one (alternating)"] = modes["guidegen"]
     rows = _joined(modes, answers)
+    for n in sorted({1, jobs}):
+        runs[f"PDF stage start -j {n}"] = run_python(
+            [str(BENCH / "pdf_stage_memory.py"), str(site_corpus.root), str(n)]
+        )
     tables = [
         per_pdf_table(rows, modes["floor"].data["css"]),
         pdf_jobs_table(runs, jobs),
+        pdf_stage_table(runs, site_corpus, jobs),
         pdf_sizes_table(folder / f"pdf-j{jobs}" / "build" / "site"),
     ]
     return tables, runs
+
+
+def pdf_stage_table(runs: dict[str, Run], corpus: Corpus, jobs: int) -> Table:
+    """Show the build process of the whole corpus with both PDF formats as the PDF stage starts."""
+    table = Table(
+        f"Build process as the PDF stage starts: {corpus.documents:,} documents, "
+        "formats pdf and large-pdf, every PDF job prepared, none rendered",
+        [
+            ("build", "text"),
+            ("PDF jobs", "n"),
+            ("HTML stages", "s"),
+            ("build process RSS", "mb"),
+            ("its peak", "mb"),
+            ("jobs pickled", "mb"),
+        ],
+        notes=["The build holds every PDF job until the PDF stage; target: < 300 MB at any -j."],
+    )
+    for n in sorted({1, jobs}):
+        data = runs[f"PDF stage start -j {n}"].data
+        table.add(
+            f"-j {n}",
+            data["jobs"],
+            data["seconds"],
+            data["rss_mb"],
+            data["peak_mb"],
+            data["pickled_mb"],
+        )
+    return table
 
 
 def profile_table(corpus: Corpus, folder: Path, jobs: int, rows: int = 25) -> tuple[Table, Run]:
@@ -659,7 +695,7 @@ def main() -> None:
         table, runs["cold HTML, profiled"] = profile_table(corpus, folder, args.jobs)
         tables.append(table)
     if args.pdf:
-        pdf_tables, pdf_runs = pdf_section(folder, args.pdf_guides, args.jobs)
+        pdf_tables, pdf_runs = pdf_section(folder, args.pdf_guides, args.jobs, corpus)
         tables += pdf_tables
         runs.update(pdf_runs)
     info["commit_at_end"] = meta(args)["commit"]

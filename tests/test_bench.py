@@ -42,3 +42,12 @@ def test_pdf_floor_prepares_the_builds_jobs_and_times_both_sides(tmp_path):
     for row, names in ((floor_row, ("floor_plain", "floor_tagged")), (ours_row, ("guidegen",))):
         for name in names:
             assert row[name] > 0 and row[f"{name}_bytes"] > 10_000 and row[f"{name}_pages"] >= 1
+
+
+def test_pdf_stage_memory_counts_the_jobs_a_build_holds(tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURES / "tiny", root)
+    (measured,) = run_script("pdf_stage_memory.py", str(root), "1")
+    assert measured["jobs"] == 4  # one guide, two locales, two PDF formats
+    assert 20 < measured["rss_mb"] <= measured["peak_mb"] < 1000
+    assert 0 < measured["pickled_mb"] < 5 and measured["seconds"] > 0
