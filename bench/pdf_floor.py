@@ -29,18 +29,11 @@ _STYLESHEET_LINK = re.compile(r'<link rel="stylesheet" href="file:[^"]*/(?:style
 
 def prepare_jobs(root: Path) -> list:
     """Return the PDF jobs of every guide and locale, prepared as a build prepares them."""
-    from guidegen.cache import BuildCache
-    from guidegen.commands.build import Build, BuildOptions, html_stages, running
-    from guidegen.formats import select
-    from guidegen.problems import Report
-    from guidegen.progress import Progress
-    from guidegen.workers import Crew
+    from guidegen.commands.build import BuildOptions, heavy_jobs
 
     with tempfile.TemporaryDirectory() as scratch:
-        options = BuildOptions(project=root, out=Path(scratch) / "out", formats=("pdf",))
-        state = Build(options, Report(root.resolve()), BuildCache(), select(options.formats))
-        with running(state), Crew(1) as crew:
-            _, _, heavy = html_stages(state, crew, Progress(enabled=False))
+        options = BuildOptions(project=root, out=Path(scratch) / "out", formats=("pdf",), jobs=1)
+        heavy = heavy_jobs(options)
     return [job for job, _ in heavy]
 
 

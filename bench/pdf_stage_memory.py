@@ -27,23 +27,14 @@ def resident_mb() -> tuple[float, float]:
 
 def main() -> None:
     """Prepare every PDF job of the project, measure, print one JSON line."""
-    from guidegen.cache import BuildCache
-    from guidegen.collector import fewer_collections
-    from guidegen.commands.build import Build, BuildOptions, html_stages, running
-    from guidegen.formats import select
-    from guidegen.problems import Report
-    from guidegen.progress import Progress
-    from guidegen.workers import Crew
+    from guidegen.commands.build import BuildOptions, heavy_jobs
 
     root, jobs = Path(sys.argv[1]), int(sys.argv[2])
-    with tempfile.TemporaryDirectory() as scratch, fewer_collections():
-        options = BuildOptions(
-            project=root, out=Path(scratch) / "out", formats=("pdf", "large-pdf"), jobs=jobs
-        )
-        state = Build(options, Report(root.resolve()), BuildCache(), select(options.formats))
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "out"
+        options = BuildOptions(project=root, out=out, formats=("pdf", "large-pdf"), jobs=jobs)
         started = time.perf_counter()
-        with running(state), Crew(jobs) as crew:
-            _, _, heavy = html_stages(state, crew, Progress(enabled=False))
+        heavy = heavy_jobs(options)
         seconds = time.perf_counter() - started
         now, peak = resident_mb()
         pickled = sum(len(pickle.dumps(job)) for job, _ in heavy)

@@ -213,3 +213,42 @@ def test_a_link_planted_in_the_published_site_is_not_carried_into_the_next_versi
     assert not (site / "key.txt").exists() and not (site / "key.txt").is_symlink()
     assert not (site / "folder").is_symlink()
     assert (secret / "key.txt").read_text() == "private" and (secret / "inside").is_dir()
+
+
+def test_quotes_and_markup_in_a_blank_label_stay_text_in_pages_and_pdf_fields(tmp_project):
+    # Letters' HTML is written by guidegen.letter_html: a label is an attribute value (the PDF
+    # field's title) and text under the line; neither may end the attribute or open a tag.
+    from html.parser import HTMLParser
+
+    from guidegen.commands.build import BuildOptions, heavy_jobs
+
+    label = 'the "court" & <b onmouseover=x>name</b>'
+    root = tmp_project()
+    guide = root / "content/guides/leave-list.yaml"
+    guide.write_text(
+        guide.read_text().replace('label: "name of the court"', f"label: '{label}'"),
+        encoding="utf-8",
+    )
+
+    class Fields(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.titles: list[str] = []
+            self.tags: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+            if tag in ("input", "textarea"):
+                self.titles.append(dict(attrs)["title"])
+
+    jobs = heavy_jobs(BuildOptions(project=root, out=root / "out", locales=("en",), jobs=1))
+    for job, _ in jobs:
+        fields = Fields()
+        fields.feed(job.html)
+        assert label in fields.titles, job.path
+        assert "b" not in fields.tags, job.path
+    result = _build_cli(root, "--locale", "en", "--format", "html")
+    assert result.exit_code == 0, result.output
+    page = (root / "build/site/en/leave-list/index.html").read_text()
+    assert "onmouseover" not in page.split('<span class="blank-label">')[1].split("</span>")[0]
+    assert "<b " not in page

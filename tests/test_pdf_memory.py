@@ -11,15 +11,11 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from guidegen.cache import BuildCache
 from guidegen.collector import fewer_collections
-from guidegen.commands.build import Build, BuildOptions, html_stages, running
-from guidegen.formats import select
+from guidegen.commands.build import BuildOptions, heavy_jobs
 from guidegen.formats.base import Rendered
 from guidegen.formats.pdf import PdfJob, pack
-from guidegen.problems import Report
-from guidegen.progress import Progress
-from guidegen.workers import Crew, render_all
+from guidegen.workers import render_all
 
 from .conftest import FIXTURES
 
@@ -112,10 +108,8 @@ def test_pdf_jobs_wait_for_the_pdf_stage_with_their_html_packed(tmp_path):
     # 150 MB of HTML in the build process (412 MB at -j 1 before any PDF was made; 269 packed).
     root = tmp_path / "project"
     shutil.copytree(FIXTURES / "tiny", root)
-    options = BuildOptions(project=root, out=tmp_path / "out", formats=("pdf", "large-pdf"))
-    state = Build(options, Report(root), BuildCache(), select(options.formats))
-    with running(state), Crew(1) as crew:
-        _, _, jobs = html_stages(state, crew, Progress(enabled=False))
+    options = BuildOptions(project=root, out=tmp_path / "out", formats=("pdf", "large-pdf"), jobs=1)
+    jobs = heavy_jobs(options)
     assert len(jobs) == 4
     for job, _ in jobs:
         html = job.html.encode("utf-8")

@@ -214,6 +214,15 @@ def html_stages(
     return plan, pages, jobs
 
 
+def heavy_jobs(options: BuildOptions) -> list[tuple[Job, str]]:
+    """Run a cold build's stages up to the PDF stage (pages written into a version under
+    options.out, nothing published) and return the heavy jobs it would then render, as a
+    build holds them: what the benchmarks time and measure."""
+    state = Build(options, Report(options.project.resolve()), BuildCache(), select(options.formats))
+    with fewer_collections(), running(state), Crew(state.jobs) as crew:
+        return html_stages(state, crew, Progress(enabled=False))[2]
+
+
 def _load_cache(options: BuildOptions) -> BuildCache:
     current = current_version(options.out)
     return BuildCache() if options.force or current is None else BuildCache.load(current / CACHE)
