@@ -25,6 +25,7 @@ from xml.etree.ElementTree import Element
 import segno
 
 from .errors import BuildError
+from .pdf_fonts import cid_keyed_subset
 
 if TYPE_CHECKING:
     from .pdf_finish import TaggingRecord
@@ -200,10 +201,57 @@ def install_font_hooks() -> None:
     def build(pdf, fonts, compress, subset, options):
         for font in fonts.values():
             font.used_in_forms = False
-        return original(pdf, fonts, compress, subset, options)
+        dictionary = original(pdf, fonts, compress, subset, options)
+        _embed_cff_programs(pdf, fonts.values())
+        return dictionary
 
     writer.build_fonts_dictionary = build
+    _subset_cid_keyed_fonts()
     _keep_field_fonts()
+
+
+def _subset_cid_keyed_fonts() -> None:
+    """Subset CID-keyed CFF fonts compactly (guidegen.pdf_fonts) instead of keeping glyph ids."""
+    from weasyprint.pdf.fonts import Font
+
+    original = getattr(Font, "subset", None)
+    if original is None or list(inspect.signature(original).parameters) != [
+        "self",
+        "to_unicode",
+        "hinting",
+    ]:
+        raise BuildError(
+            "this WeasyPrint's font subsetter (weasyprint.pdf.fonts.Font.subset) is not the one "
+            "guidegen's font hook was written for; update guidegen/pdf.py"
+        )
+
+    def subset(font, to_unicode, hinting):
+        compact = None
+        plain = not (font.missing or font.bitmap or font.png or font.svg or font.colr)
+        if to_unicode and plain and "CFF " in font.tables and "fvar" not in font.tables:
+            compact = cid_keyed_subset(font.file_content, font.index, to_unicode, hinting=hinting)
+        if compact is None:
+            return original(font, to_unicode, hinting)
+        font.file_content, font.cff_program = compact
+
+    Font.subset = subset
+
+
+def _embed_cff_programs(pdf, fonts) -> None:
+    """Put the bare CFF program in place of each compact subset WeasyPrint embedded."""
+    programs = {
+        id(font.file_content): font.cff_program for font in fonts if hasattr(font, "cff_program")
+    }
+    if not programs:
+        return
+    import pydyf
+
+    for item in pdf.objects:
+        if isinstance(item, pydyf.Stream) and len(item.stream) == 1:
+            program = programs.get(id(item.stream[0]))
+            if program is not None:
+                item.stream = [program]
+                item.extra["Subtype"] = "/CIDFontType0C"
 
 
 class _FieldFontsKept:
