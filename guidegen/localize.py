@@ -205,11 +205,13 @@ def localize_site(
     report: Report,
     published: list[str] | None = None,
     heading: Callable[[LocaleConfig, str], list[Passage]] | None = None,
+    handin: Lazy[dict[str, Letter | None]] | None = None,
 ) -> LocalizedSite:
     """Return one locale's view of the project: shared content and the published guides.
 
     heading(locale, guide_id) gives a guide's title and summary as lists of guides show them
-    (by default: localized_heading; a build gives them from its cache)."""
+    (by default: localized_heading; a build gives them from its cache); handin, the letters as
+    handed in (handed_in: one for all the sites of a build)."""
     if published is None:
         published = published_guides(project, locale, report)
     shared = make_lookup(project, locale, [SHARED], report)
@@ -231,7 +233,10 @@ def localize_site(
         return map_passages(project.guides[guide_id], guide_id, lookup.passage)
 
     site.guides = Lazy(shown, localized)
-    site.handin = Lazy(shown, lambda guide_id: handin_letters(project, site, guide_id, report))
+    if site.original.code == locale.code:  # the letters as this locale's guides show them
+        site.handin = Lazy(shown, lambda g: {x.id: x for x in site.guides[g].letters})
+    else:
+        site.handin = handin if handin is not None else handed_in(project, report)
     shows = heading or (lambda locale, g: localized_heading(project, locale, g, report))
     site.headings = Lazy(shown, lambda guide_id: shows(locale, guide_id))
     return site
@@ -250,23 +255,25 @@ def original_locale(project: Project) -> LocaleConfig:
     return LocaleConfig(code=code, name=name, dir=direction)
 
 
-def handin_letters(
-    project: Project, site: LocalizedSite, guide_id: str, report: Report
-) -> dict[str, Letter | None]:
-    """Return each letter of a guide in the language it is handed in, or None where that
-    translation is missing or outdated (the page then says so: never machine translation)."""
-    original = site.original
-    if original.code == site.locale.code:
-        return {letter.id: letter for letter in site.guides[guide_id].letters}
-    lookup = make_lookup(project, original, [guide_id], report)
-    lookup.show_outdated = False
-    result: dict[str, Letter | None] = {}
-    for letter in project.guides[guide_id].letters:
-        prefix = f"{guide_id}|letters.{letter.id}"
-        shown = map_passages(letter, prefix, lookup.passage)
-        complete = not shown.title.is_fallback and not shown.body.is_fallback
-        result[letter.id] = shown if complete or original.code == lookup.source_locale else None
-    return result
+def handed_in(project: Project, report: Report) -> Lazy[dict[str, Letter | None]]:
+    """Return each guide's letters in the language they are handed in, or None for a letter
+    whose translation is missing or outdated (the page then says so: never machine translation):
+    what every locale but that language shows. The sites of a build share one (each guide's
+    letters are then looked up once, not once per locale)."""
+    original = original_locale(project)
+
+    def letters(guide_id: str) -> dict[str, Letter | None]:
+        lookup = make_lookup(project, original, [guide_id], report)
+        lookup.show_outdated = False
+        result: dict[str, Letter | None] = {}
+        for letter in project.guides[guide_id].letters:
+            prefix = f"{guide_id}|letters.{letter.id}"
+            shown = map_passages(letter, prefix, lookup.passage)
+            complete = not shown.title.is_fallback and not shown.body.is_fallback
+            result[letter.id] = shown if complete or original.code == lookup.source_locale else None
+        return result
+
+    return Lazy(list(project.guides), letters)
 
 
 def localized_heading(

@@ -25,6 +25,7 @@ from ..localize import (
     LocalizedSite,
     guide_coverage,
     guide_heading,
+    handed_in,
     handin_label,
     localize_site,
 )
@@ -381,9 +382,15 @@ class Pages:
             def heading(locale, guide_id: str):
                 return guide_heading(project, locale, guide_id, report, state.cache, state.hasher)
 
+            handin = handed_in(project, report)
             sites = {
                 code: localize_site(
-                    project, project.config.locale(code), report, self.published[code], heading
+                    project,
+                    project.config.locale(code),
+                    report,
+                    self.published[code],
+                    heading,
+                    handin,
                 )
                 for code in self.locales
             }
