@@ -1,16 +1,19 @@
 """Time each PDF as guidegen renders it, or the same HTML with a minimal stylesheet (the floor).
 
-Usage: python bench/pdf_floor.py PROJECT guidegen|floor   (then job numbers on stdin, one a line)
+Usage: python bench/pdf_floor.py PROJECT guidegen|floor|floor_fonts   (then job numbers on stdin)
 
 guidegen's jobs come from the PDF formats' `prepare` (the HTML of guide_pdf.html with its
 stylesheets), as a build makes them; in `guidegen` mode `PdfJob.run()` renders each one as a build
 does. In `floor` mode WeasyPrint renders the same HTML directly, with the theme's stylesheets
 (style.css, pdf.css) swapped for one holding only pdf.css's page margins and font sizes (fonts.css,
-the font rules, stays): once as a tagged PDF/UA-1, once as a plain PDF. The two modes run in
-separate processes, because guidegen's render installs hooks into WeasyPrint's tagger for the
-rest of its process. After preparing the jobs and a warm-up render it prints one JSON line
-(the job count), then renders each job whose number it reads and prints one JSON line about it:
-the harness alternates the two processes job by job, so both see the same machine.
+the font rules, stays): once as a tagged PDF/UA-1, once as a plain PDF. `floor_fonts` renders the
+tagged floor with guidegen's font hooks installed (guidegen.pdf.install_font_hooks: compact CJK
+subsets, subset form-field fonts), so that the comparison with it shows what the stylesheets and
+the print features cost, not what guidegen's font embedding saves. The modes run in separate
+processes, because guidegen's hooks into WeasyPrint stay for the rest of a process. After
+preparing the jobs and a warm-up render it prints one JSON line (the job count), then renders each
+job whose number it reads and prints one JSON line about it: the harness alternates the processes
+job by job, so all see the same machine.
 """
 
 from __future__ import annotations
@@ -84,6 +87,8 @@ def render_plans(job, css: str, mode: str) -> list[tuple[str, object]]:
     if mode == "guidegen":
         return [("guidegen", job.run)]
     html = floor_html(job, css)
+    if mode == "floor_fonts":
+        return [("floor_fonts", lambda: render_floor(job, html, tagged=True))]
     return [
         ("floor_plain", lambda: render_floor(job, html, tagged=False)),
         ("floor_tagged", lambda: render_floor(job, html, tagged=True)),
@@ -108,6 +113,10 @@ def main() -> None:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     root, mode = Path(sys.argv[1]), sys.argv[2]
+    if mode == "floor_fonts":
+        from guidegen.pdf import install_font_hooks
+
+        install_font_hooks()
     started = time.perf_counter()
     jobs = prepare_jobs(root)
     prepared = time.perf_counter() - started

@@ -366,10 +366,11 @@ def pdf_section(
     }
     commands = {
         mode: [str(BENCH / "pdf_floor.py"), str(corpus.root), mode]
-        for mode in ("floor", "guidegen")
+        for mode in ("floor", "floor_fonts", "guidegen")
     }
     modes, answers = run_alternating(commands, lambda ready: [str(n) for n in range(ready["jobs"])])
     runs["PDF floors (alternating)"] = modes["floor"]
+    runs["PDF floor with guidegen's fonts (alternating)"] = modes["floor_fonts"]
     runs["PDF jobs one by one (alternating)"] = modes["guidegen"]
     rows = _joined(modes, answers)
     for n in sorted({1, jobs}):
@@ -455,9 +456,11 @@ def _short(path: str) -> str:
 
 def _joined(modes: dict[str, Run], answers: list[dict]) -> list[dict]:
     """Join the floor's and guidegen's answers about each job (both prepared the same jobs)."""
-    if modes["floor"].data["paths"] != modes["guidegen"].data["paths"]:
+    if any(run.data["paths"] != modes["guidegen"].data["paths"] for run in modes.values()):
         raise RuntimeError("the floor and guidegen processes prepared different PDF jobs")
-    return [{**answer["floor"], **answer["guidegen"]} for answer in answers]
+    return [
+        {key: value for answer in row.values() for key, value in answer.items()} for row in answers
+    ]
 
 
 def per_pdf_table(rows: list[dict], css: str) -> Table:
@@ -471,17 +474,23 @@ def per_pdf_table(rows: list[dict], css: str) -> Table:
             ("guidegen", "s"),
             ("floor, tagged", "s"),
             ("floor, untagged", "s"),
+            ("floor, tagged, guidegen's fonts", "s"),
             ("÷ tagged floor", "x"),
             ("÷ untagged floor", "x"),
+            ("÷ floor with guidegen's fonts", "x"),
             ("pages: guidegen / floor", "text"),
         ],
         notes=[
             "Mean seconds per PDF. guidegen: PdfJob.run(), what a build's PDF worker runs, "
-            "in one process; the floors in another; the two take turns job by job. Floors: the "
-            "same HTML with "
-            "style.css and pdf.css replaced by `" + css.replace("\n", " ") + "` and fonts.css "
+            "in one process; the floors in others; the processes take turns job by job. "
+            "Floors: the same HTML with style.css and pdf.css replaced by `"
+            + css.replace("\n", " ")
+            + "` and fonts.css "
             "kept, rendered by weasyprint.HTML(string=..., url_fetcher=...) directly: "
-            "write_pdf(pdf_variant='pdf/ua-1', pdf_tags=True), and write_pdf() untagged."
+            "write_pdf(pdf_variant='pdf/ua-1', pdf_tags=True), and write_pdf() untagged; "
+            "the last floor is the tagged one in a third process with guidegen's font hooks "
+            "(compact CJK subsets: WeasyPrint's own subsetting of Noto Sans CJK is slower), so "
+            "that the ratio to it shows only what the stylesheets and print features cost."
         ],
     )
     groups: dict[tuple[str, str], list[dict]] = {}
@@ -491,7 +500,7 @@ def per_pdf_table(rows: list[dict], css: str) -> Table:
     for (locale, fmt), group in groups.items():
         mean = {
             k: statistics.mean(r[k] for r in group)
-            for k in ("guidegen", "floor_tagged", "floor_plain")
+            for k in ("guidegen", "floor_tagged", "floor_plain", "floor_fonts")
         }
         pages = (
             f"{sum(r['guidegen_pages'] for r in group)} / "
@@ -504,8 +513,10 @@ def per_pdf_table(rows: list[dict], css: str) -> Table:
             mean["guidegen"],
             mean["floor_tagged"],
             mean["floor_plain"],
+            mean["floor_fonts"],
             ratio(mean["guidegen"], mean["floor_tagged"]),
             ratio(mean["guidegen"], mean["floor_plain"]),
+            ratio(mean["guidegen"], mean["floor_fonts"]),
             pages,
         )
     return table

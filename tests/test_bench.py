@@ -34,12 +34,16 @@ def test_pdf_floor_prepares_the_builds_jobs_and_times_both_sides(tmp_path):
     shutil.copytree(FIXTURES / "tiny", root)
     floor_ready, floor_row = run_script("pdf_floor.py", str(root), "floor", stdin="0\n")
     ours_ready, ours_row = run_script("pdf_floor.py", str(root), "guidegen", stdin="0\n")
-    assert floor_ready["paths"] == ours_ready["paths"]
+    fonts_ready, fonts_row = run_script("pdf_floor.py", str(root), "floor_fonts", stdin="0\n")
+    assert floor_ready["paths"] == ours_ready["paths"] == fonts_ready["paths"]
     assert "en/leave-list/leave-list.en.pdf" in floor_ready["paths"]
     assert "zh-Hans/leave-list/leave-list.zh-Hans.large.pdf" in floor_ready["paths"]
     assert "@page" in floor_ready["css"] and "overflow-wrap" not in floor_ready["css"]
     assert floor_row["path"] == ours_row["path"] == floor_ready["paths"][0]
-    for row, names in ((floor_row, ("floor_plain", "floor_tagged")), (ours_row, ("guidegen",))):
+    # The floor with guidegen's font hooks embeds the compact CJK subsets: a smaller file.
+    assert fonts_row["floor_fonts_bytes"] < floor_row["floor_tagged_bytes"] - 50_000
+    rows = (floor_row, ("floor_plain", "floor_tagged")), (fonts_row, ("floor_fonts",))
+    for row, names in (*rows, (ours_row, ("guidegen",))):
         for name in names:
             assert row[name] > 0 and row[f"{name}_bytes"] > 10_000 and row[f"{name}_pages"] >= 1
 
