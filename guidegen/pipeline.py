@@ -54,7 +54,7 @@ def theme_assets(project: Project) -> list[Output]:
     return outputs
 
 
-def stylesheets(project: Project, print_media: bool) -> tuple[list[str], dict[str, bytes]]:
+def stylesheets(project: Project) -> tuple[list[str], dict[str, bytes]]:
     """Return the stylesheets of a PDF (file URLs and in-memory ones) and the in-memory bytes."""
     from .pdf import MEMORY_SCHEME
 

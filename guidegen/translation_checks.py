@@ -299,11 +299,6 @@ def _visible(rendered: str) -> str:
     return html.unescape(_TAG.sub(" ", rendered))
 
 
-def compare(source: str, target: str) -> list[str]:
-    """Return what a translation broke compared with its source text."""
-    return _compare(source, target)[0]
-
-
 @dataclass(frozen=True)
 class _Shown:
     """What the checks compare of one text, as the reader sees it once rendered."""

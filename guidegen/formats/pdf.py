@@ -101,7 +101,7 @@ class PdfFormat(OutputFormat):
         context = guide_context(unit)
         qr_url = f"{MEMORY_SCHEME}:qr-{guide_id}-{code}.svg"
         memory = {qr_url: qr_svg(context["canonical_url"])}
-        sheets, memory_assets = stylesheets(unit.project, print_media=True)
+        sheets, memory_assets = stylesheets(unit.project)
         memory.update(memory_assets)
         plain = unit.renderer.interface.plain
         options = dict(
