@@ -61,14 +61,15 @@ def cid_keyed_subset(
 
 
 def _cids_are(program: bytes, glyphs: list[int]) -> bool:
-    """Whether the CFF program is CID-keyed and its glyphs' CIDs are these ids, in order."""
+    """Whether the CFF program is CID-keyed with the Adobe-Identity collection (what WeasyPrint's
+    CIDFont dictionary declares) and its glyphs' CIDs are these ids, in order."""
     from fontTools.cffLib import CFFFontSet
 
     fonts = CFFFontSet()
     try:
         fonts.decompile(io.BytesIO(program), None)
         top = fonts.topDictIndex[0]
-        if not hasattr(top, "ROS"):
+        if tuple(getattr(top, "ROS", ())[:2]) != ("Adobe", "Identity"):
             return False
         charset = top.charset
     except Exception:  # fontTools raises many kinds on a malformed program

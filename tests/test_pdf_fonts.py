@@ -185,3 +185,32 @@ def test_fonts_that_are_not_cid_keyed_by_glyph_id_keep_weasyprints_subset():
     assert cid_keyed_subset(subset, 0, {1, 2}, hinting=False) is None
     # Not a font at all.
     assert cid_keyed_subset(b"OTTO" + b"\0" * 60, 0, {1}, hinting=False) is None
+
+
+def _identity_font(registry_ordering: tuple[str, str]) -> bytes:
+    """A small CID-keyed CFF font whose CIDs are its glyph ids, with the given collection."""
+    from fontTools.ttLib import TTFont
+
+    content = CJK_FONT.read_bytes()
+    glyphs = _glyphs(hb.Font(hb.Face(hb.Blob(content), 2)), "申请人")
+    subset, _ = cid_keyed_subset(content, 2, glyphs, hinting=False)
+    font = TTFont(io.BytesIO(subset))
+    top = font["CFF "].cff.topDictIndex[0]
+    old = font.getGlyphOrder()
+    new = [".notdef"] + [f"cid{gid:05d}" for gid in range(1, len(old))]
+    strings = top.CharStrings.charStrings
+    top.CharStrings.charStrings = {n: strings[o] for o, n in zip(old, new, strict=True)}
+    top.charset = new
+    font["hmtx"].metrics = {n: font["hmtx"].metrics[o] for o, n in zip(old, new, strict=True)}
+    font.setGlyphOrder(new)
+    top.ROS = (*registry_ordering, 0)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def test_only_the_adobe_identity_collection_is_embedded_as_cid_keyed():
+    # WeasyPrint's CIDFont dictionary declares Adobe-Identity-0: a font of another character
+    # collection (Adobe-Japan1, say) keeps WeasyPrint's subset, even with CIDs equal to ids.
+    assert cid_keyed_subset(_identity_font(("Adobe", "Identity")), 0, {1, 2}, hinting=False)
+    assert cid_keyed_subset(_identity_font(("Adobe", "Japan1")), 0, {1, 2}, hinting=False) is None
