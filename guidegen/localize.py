@@ -234,7 +234,9 @@ def localize_site(
 
     site.guides = Lazy(shown, localized)
     if site.original.code == locale.code:  # the letters as this locale's guides show them
-        site.handin = Lazy(shown, lambda g: {x.id: x for x in site.guides[g].letters})
+        site.handin = Lazy(
+            shown, lambda guide_id: {letter.id: letter for letter in site.guides[guide_id].letters}
+        )
     else:
         site.handin = handin if handin is not None else handed_in(project, report)
     shows = heading or (lambda locale, g: localized_heading(project, locale, g, report))

@@ -176,27 +176,46 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 _FONTS_PARAMETERS = ["pdf", "fonts", "compress", "subset", "options"]
+_SUBSET_PARAMETERS = ["self", "to_unicode", "hinting"]
+
+
+def _hookable(owner, name: str, parameters: list[str], what: str, hooks: str):
+    """Return owner.name, the WeasyPrint function a hook wraps, if its parameters are the ones
+    the hook was written for; else raise BuildError naming it (what: its role, hooks: ours)."""
+    original = getattr(owner, name, None)
+    if original is None or list(inspect.signature(original).parameters) != parameters:
+        # a module (weasyprint.pdf) or a class (weasyprint.pdf.fonts.Font)
+        where = (
+            f"{owner.__module__}.{owner.__qualname__}"
+            if isinstance(owner, type)
+            else owner.__name__
+        )
+        raise BuildError(
+            f"this WeasyPrint's {what} ({where}.{name}) is not the one guidegen's {hooks} "
+            "written for; update guidegen/pdf.py"
+        )
+    return original
 
 
 @functools.cache
 def install_font_hooks() -> None:
-    """Subset the fonts of form fields too, as WeasyPrint does for every other font.
+    """Subset the fonts of form fields too, as WeasyPrint does for every other font, and
+    subset CID-keyed CFF fonts compactly (guidegen.pdf_fonts) instead of keeping glyph ids.
 
     WeasyPrint (up to at least 70) embeds a font used in a form field whole, with a ToUnicode map
     of every glyph that takes the first code point of each: a CJK font then adds 15 MB to every
     PDF with a letter, and its text extracts as Kangxi radicals (⾄ for 至). Subset, a field
     still shows what WeasyPrint wrote in it; characters a reader types that the subset lacks are
     drawn by the viewer's own fonts, as PDFium, pdf.js and Acrobat do for CJK fields. Raises
-    BuildError when WeasyPrint's font writer is not the one this was written for.
+    BuildError, before anything is wrapped, when WeasyPrint's font writer or subsetter is not
+    the one this was written for.
     """
     from weasyprint import pdf as writer
+    from weasyprint.pdf.fonts import Font
 
-    original = getattr(writer, "build_fonts_dictionary", None)
-    if original is None or list(inspect.signature(original).parameters) != _FONTS_PARAMETERS:
-        raise BuildError(
-            "this WeasyPrint's font writer (weasyprint.pdf.build_fonts_dictionary) is not the "
-            "one guidegen's font hook was written for; update guidegen/pdf.py"
-        )
+    hooks = "font hooks were"
+    original = _hookable(writer, "build_fonts_dictionary", _FONTS_PARAMETERS, "font writer", hooks)
+    original_subset = _hookable(Font, "subset", _SUBSET_PARAMETERS, "font subsetter", hooks)
 
     def build(pdf, fonts, compress, subset, options):
         for font in fonts.values():
@@ -205,35 +224,17 @@ def install_font_hooks() -> None:
         _embed_cff_programs(pdf, fonts.values())
         return dictionary
 
-    writer.build_fonts_dictionary = build
-    _subset_cid_keyed_fonts()
-    _keep_field_fonts()
-
-
-def _subset_cid_keyed_fonts() -> None:
-    """Subset CID-keyed CFF fonts compactly (guidegen.pdf_fonts) instead of keeping glyph ids."""
-    from weasyprint.pdf.fonts import Font
-
-    original = getattr(Font, "subset", None)
-    if original is None or list(inspect.signature(original).parameters) != [
-        "self",
-        "to_unicode",
-        "hinting",
-    ]:
-        raise BuildError(
-            "this WeasyPrint's font subsetter (weasyprint.pdf.fonts.Font.subset) is not the one "
-            "guidegen's font hook was written for; update guidegen/pdf.py"
-        )
-
     def subset(font, to_unicode, hinting):
         compact = None
         plain = not (font.missing or font.bitmap or font.png or font.svg or font.colr)
         if to_unicode and plain and "CFF " in font.tables and "fvar" not in font.tables:
             compact = cid_keyed_subset(font.file_content, font.index, to_unicode, hinting=hinting)
         if compact is None:
-            return original(font, to_unicode, hinting)
+            return original_subset(font, to_unicode, hinting)
         font.file_content, font.cff_program = compact
 
+    _keep_field_fonts()
+    writer.build_fonts_dictionary = build
     Font.subset = subset
 
 
@@ -319,12 +320,9 @@ def install_tagging_hooks() -> None:
 
     from .pdf_finish import IDENTITY
 
-    original = getattr(tagger, "_build_box_tree", None)
-    if original is None or list(inspect.signature(original).parameters) != _TAGGER_PARAMETERS:
-        raise BuildError(
-            "this WeasyPrint's tagger (weasyprint.pdf.tags._build_box_tree) is not the one "
-            "guidegen's PDF/UA hooks were written for; update guidegen/pdf.py"
-        )
+    original = _hookable(
+        tagger, "_build_box_tree", _TAGGER_PARAMETERS, "tagger", "PDF/UA hooks were"
+    )
     identity_key = IDENTITY[1:]
 
     def build(box, parent, pdf, page_number, nums, annotations, tags):

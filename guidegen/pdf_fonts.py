@@ -23,6 +23,7 @@ _DROP = ("BASE", "DSIG", "GDEF", "GPOS", "GSUB", "JSTF", "SVG ", "VORG", "kern",
 
 
 def _tag(name: str) -> int:
+    """An OpenType tag as HarfBuzz's sets hold it (uharfbuzz has no hb_tag_from_string)."""
     return int.from_bytes(name.encode("ascii"), "big")
 
 
@@ -37,8 +38,6 @@ def cid_keyed_subset(
     """
     import uharfbuzz as hb
 
-    if content[:4] not in (b"OTTO", b"ttcf"):
-        return None
     kept = sorted({0, *glyphs})
     face = hb.Face(hb.Blob(content), index)
     if "CFF " not in face.table_tags:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pikepdf
@@ -214,3 +215,28 @@ def test_only_the_adobe_identity_collection_is_embedded_as_cid_keyed():
     # collection (Adobe-Japan1, say) keeps WeasyPrint's subset, even with CIDs equal to ids.
     assert cid_keyed_subset(_identity_font(("Adobe", "Identity")), 0, {1, 2}, hinting=False)
     assert cid_keyed_subset(_identity_font(("Adobe", "Japan1")), 0, {1, 2}, hinting=False) is None
+
+
+def test_an_unknown_weasyprint_subsetter_stops_the_build_before_any_hook_is_installed():
+    # Fresh process: the hooks are installed once per process.
+    script = """
+import weasyprint.pdf as writer
+from weasyprint.pdf.fonts import Font
+from guidegen.errors import BuildError
+from guidegen.pdf import install_font_hooks
+before = writer.build_fonts_dictionary
+Font.subset = lambda self, to_unicode: None  # a WeasyPrint whose subsetter changed
+try:
+    install_font_hooks()
+except BuildError as error:
+    print(error)
+print("unwrapped" if writer.build_fonts_dictionary is before else "wrapped")
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert result.stdout.splitlines() == [
+        "this WeasyPrint's font subsetter (weasyprint.pdf.fonts.Font.subset) is not the one "
+        "guidegen's font hooks were written for; update guidegen/pdf.py",
+        "unwrapped",
+    ]
