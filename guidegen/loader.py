@@ -18,7 +18,7 @@ from .letters import placeholders
 from .parsed import ParsedFiles
 from .problems import Location, Report
 from .schema import SHARED_FILES, Contact, Guide, Source, SourceRef, Term
-from .yamlsafe import YamlDoc, load_yaml
+from .yamlsafe import YamlDoc, load_yaml, parse_again
 
 CONTENT_DIR = "content"
 GUIDES_DIR = "content/guides"
@@ -38,6 +38,14 @@ class Project:
     docs: dict[str, YamlDoc] = field(default_factory=dict)  # parsed guide files, for locations
     shared_docs: dict[str, YamlDoc] = field(default_factory=dict)  # parsed shared files, by name
     guide_files: dict[str, Path] = field(default_factory=dict)  # guide id -> its YAML file
+
+    def set_aside_places(self) -> None:
+        """Forget where each node of the YAML files stands (see YamlDoc.set_aside_places): a
+        build does once the project is loaded and checked, before its workers are forked."""
+        for name, doc in self.shared_docs.items():
+            doc.set_aside_places(partial(parse_again, self.root / CONTENT_DIR / name, self.root))
+        for guide_id, doc in self.docs.items():
+            doc.set_aside_places(partial(parse_again, self.guide_path(guide_id), self.root))
 
     def guide_path(self, guide_id: str) -> Path:
         """Return the YAML file a guide was read from (.yaml or .yml)."""

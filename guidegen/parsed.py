@@ -20,7 +20,7 @@ from typing import Any
 from .output import confine, write_atomic
 from .problems import Location, Report
 from .versions import link_or_copy
-from .yamlsafe import YamlDoc, load_yaml, read_text
+from .yamlsafe import YamlDoc, load_yaml, parse_again, read_text
 
 PARSED = "parsed.json"
 PARSED_FORMAT = 1
@@ -115,11 +115,7 @@ def _known(row: Any, path: Path, report: Report) -> YamlDoc | None:
         value = row["value"]
     except (KeyError, TypeError, ValueError):
         return None
-    return YamlDoc(rel, value, answers=answers, locate=partial(_locate, path, report.root))
-
-
-def _locate(path: Path, root: Path) -> YamlDoc | None:
-    return load_yaml(path, Report(root))
+    return YamlDoc(rel, value, answers=answers, locate=partial(parse_again, path, report.root))
 
 
 def _encode(value: Any) -> dict:

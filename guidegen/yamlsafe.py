@@ -46,14 +46,35 @@ class YamlDoc:
     # For a value known from an earlier build: parses the file again for places not answered then.
     locate: Callable[[], YamlDoc | None] | None = field(default=None, repr=False, compare=False)
 
+    # Set by set_aside_places: every top-level place is among the answers.
+    top_level_answered: bool = field(default=False, repr=False, compare=False)
+
     def where(self, path: PathKey, key: bool = False) -> Location:
         """Return the location of a path's value (or its key), or of its nearest ancestor."""
         if self.answers is None:
             return self._find(path, key)
         found = self.answers.get((path, key))
         if found is None:
+            if self.top_level_answered and len(path) <= 1:  # absent: the file's nearest place
+                return self.answers.get(((), False), Location(self.file, 1, 1))
             found = self.answers[(path, key)] = self._find(path, key)
         return found
+
+    def set_aside_places(self, locate: Callable[[], YamlDoc | None]) -> None:
+        """Forget where each path stands, but for the top-level keys and values and the places
+        asked for so far; any other is found by locate() (parsing the file again) when a
+        problem must be placed there. The tables hold a location for every node of the file:
+        once the project is checked, a build needs few of them (most of a loaded guide's memory).
+        """
+        if not self.values_at:
+            return  # known from an earlier build: already without them
+        answers = self.answers if self.answers is not None else {}
+        for table, key in ((self.values_at, False), (self.keys_at, True)):
+            for path, at in table.items():
+                if len(path) <= 1:
+                    answers.setdefault((path, key), at)
+        self.answers, self.locate, self.top_level_answered = answers, locate, True
+        self.values_at, self.keys_at = {}, {}
 
     def _find(self, path: PathKey, key: bool) -> Location:
         if self.locate is not None:
@@ -154,6 +175,11 @@ def load_yaml(
         report.error(_loc(rel, exc.node.start_mark), exc.message, exc.hint)
         return None
     return doc
+
+
+def parse_again(path: Path, root: Path) -> YamlDoc | None:
+    """Parse a file once more, for the places of a document that set them aside."""
+    return load_yaml(path, Report(root))
 
 
 def _compose(text: str) -> yaml.Node | None:

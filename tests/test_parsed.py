@@ -52,6 +52,45 @@ def test_a_place_not_asked_for_before_is_found_by_parsing_the_file_again(tmp_pat
     assert known.locate is None
 
 
+def test_a_loaded_project_sets_its_places_aside_and_finds_them_again(tmp_path):
+    """Once checked, a build forgets where each node of a guide stands (most of a loaded guide's
+    memory) but for the top-level keys and what was asked for; any other place is found by
+    parsing the file again, at the same line and column."""
+    project = load_project(REPO, Report(REPO))
+    assert project is not None
+    doc = project.docs["legal-aid"]
+    places = [(path, False) for path in doc.values_at] + [(path, True) for path in doc.keys_at]
+    before = {(path, key): doc.where(path, key) for path, key in places}
+    project.set_aside_places()
+    assert doc.values_at == {} and doc.keys_at == {} and doc.locate is not None
+    assert doc.where(("summary",)) == before[(("summary",), False)]
+    assert doc.where(("no_such_key",)) == before[((), False)]  # as the whole table answers
+    assert doc.locate is not None, "a top-level place is answered without parsing again"
+    assert {(path, key): doc.where(path, key) for path, key in places} == before
+    assert doc.locate is None  # parsed once more, for the deeper places
+
+
+def test_a_cold_build_never_parses_a_file_again_for_its_places(tmp_path, monkeypatch):
+    """What the checks after loading place (readability: a section's key) is kept: were it not,
+    each guide would be parsed twice."""
+    from guidegen import loader
+    from guidegen.yamlsafe import YamlDoc
+
+    again: list[Path] = []
+    set_aside: list[str] = []
+    real = YamlDoc.set_aside_places
+    monkeypatch.setattr(loader, "parse_again", lambda path, root: again.append(path))
+    monkeypatch.setattr(
+        YamlDoc,
+        "set_aside_places",
+        lambda doc, locate: (set_aside.append(doc.file), real(doc, locate)),
+    )
+    root = _project(tmp_path)
+    build(BuildOptions(project=root, out=tmp_path / "out", formats=("html",)))
+    assert sorted(set_aside) == sorted(p.relative_to(root).as_posix() for p in _yaml_files(root))
+    assert again == []
+
+
 def _project(tmp_path: Path) -> Path:
     root = tmp_path / "project"
     shutil.copytree(REPO / "content", root / "content")
