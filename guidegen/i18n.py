@@ -55,7 +55,9 @@ def read_catalog(path: Path, report: Report) -> PoFile | None:
     """Read a PO file strictly (see po.py); None if it is absent or broken (reported at its line).
 
     A file is parsed once per process, keyed by its size and mtime: every check and the
-    localisation share the same plain entries. Callers must not modify them.
+    localisation share the same plain entries. Callers must not modify them. A catalog a
+    build's check set aside comes back without the notes only translators read (comments,
+    references, previous msgids, obsolete entries): a build's pages never show them.
     """
     key = _key(path)
     if key is None:
@@ -88,13 +90,15 @@ def parsed_keys() -> set:
 
 
 def set_aside_parsed(since: set, keep: bool) -> None:
-    """Pack the catalogs parsed since the snapshot (unpacked again when read), or with keep
-    False forget them: a worker that checks guide after guide holds each one's catalogs in a
-    compact form until it renders the guide, or not at all when it renders nothing."""
+    """Pack the catalogs parsed since the snapshot (unpacked again when read, without their
+    notes), or with keep False forget them: a worker that checks guide after guide holds each
+    one's catalogs in a compact form until it renders the guide, or not at all when it renders
+    nothing. Only a build keeps them: `i18n update` merges catalogs read in full."""
     for key in [key for key in _PARSED if key not in since]:
         catalog, problems = _PARSED.pop(key)
         if keep:
-            blob = None if catalog is None else pickle.dumps(pack(catalog), pickle.HIGHEST_PROTOCOL)
+            packed = None if catalog is None else pack(catalog, notes=False)  # read, not merged
+            blob = None if packed is None else pickle.dumps(packed, pickle.HIGHEST_PROTOCOL)
             _PACKED[key] = (blob, problems)
 
 

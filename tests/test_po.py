@@ -139,3 +139,42 @@ def test_a_packed_catalog_unpacks_to_the_same_entries():
         catalog = read_po(path, Report(REPO))
         assert catalog is not None and catalog.messages
         assert unpack(pickle.loads(pickle.dumps(pack(catalog)))) == catalog, path
+
+
+def test_a_catalog_packed_for_reading_keeps_what_rendering_reads_and_drops_the_notes():
+    """A build keeps the catalogs its workers checked, packed without notes, until it renders
+    their guides: every entry's text, context, flags and line come back; comments, references,
+    previous msgids and obsolete entries do not (no page shows them)."""
+    import dataclasses
+    import pickle
+
+    from guidegen.po import pack, read_po, unpack
+
+    from .conftest import REPO
+
+    path = REPO / "content/locales/zh-Hans/guides/legal-aid.po"
+    catalog = read_po(path, Report(REPO))
+    assert catalog is not None
+    packed = pickle.dumps(pack(catalog, notes=False))
+    assert len(packed) < 0.8 * len(pickle.dumps(pack(catalog)))
+    read = unpack(pickle.loads(packed))
+    assert (read.header, read.header_comment, read.header_text, read.header_line) == (
+        catalog.header,
+        catalog.header_comment,
+        catalog.header_text,
+        catalog.header_line,
+    )
+    assert read.obsolete == []
+    noteless = [
+        dataclasses.replace(
+            m,
+            translator_comments=[],
+            auto_comments=[],
+            references=[],
+            previous_id=None,
+            previous_context=None,
+        )
+        for m in catalog.messages
+    ]
+    assert read.messages == noteless
+    assert any(m.auto_comments for m in catalog.messages)
