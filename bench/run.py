@@ -51,6 +51,9 @@ STAGE_FLOORS = {
     "plan": ("hash",),
     "render HTML": ("markdown_guidegen", "jinja", "write"),
 }
+# The render floor as issue #15 words it (Python-Markdown + nh3 + Jinja): STAGE_FLOORS' is
+# stricter, with guidegen's own render_markdown (which skips Python-Markdown for simple passages).
+ISSUE_RENDER_FLOOR = ("markdown_alone", "nh3_alone", "jinja", "write")
 FLOOR_NAMES = {
     "yaml": "PyYAML CSafeLoader over every guide and shared YAML file",
     "po_guidegen": "guidegen.po.read_po over every catalog",
@@ -203,6 +206,22 @@ def stage_tables(cold: Run, floors: dict | None) -> list[Table]:
         parts = STAGE_FLOORS.get(name, ()) if floors else ()
         floor = sum(floors[p]["seconds"] for p in parts) if parts else None
         stages.add(name, seconds, " + ".join(parts) or None, floor, ratio(seconds, floor))
+    render = cold.data["stages"].get("render HTML")
+    if floors is not None and render is not None:
+        floor = sum(floors[p]["seconds"] for p in ISSUE_RENDER_FLOOR)
+        stages.add(
+            "render HTML, beside the issue's floor",
+            render,
+            " + ".join(ISSUE_RENDER_FLOOR),
+            floor,
+            ratio(render, floor),
+        )
+        stages.notes.append(
+            "Two floors for render HTML: the stricter one renders Markdown with guidegen's "
+            "render_markdown (simple passages without Python-Markdown), the issue's with "
+            "Python-Markdown and nh3. Floors run in one process; the stage runs in -j workers "
+            "(see the -j 1 table for its CPU time)."
+        )
     repeats = cold.data.get("repeats", [])
     if len(repeats) > 1:
         walls = ", ".join(f"{wall:.1f}" for wall in repeats)

@@ -55,3 +55,26 @@ def test_pdf_stage_memory_counts_the_jobs_a_build_holds(tmp_path):
     assert measured["jobs"] == 4  # one guide, two locales, two PDF formats
     assert 20 < measured["rss_mb"] <= measured["peak_mb"] < 1000
     assert 0 < measured["pickled_mb"] < 5 and measured["seconds"] > 0
+
+
+def test_the_stage_table_shows_the_render_stage_beside_both_floors():
+    """The strict floor (guidegen's own Markdown) and the issue's (Python-Markdown and nh3)."""
+    code = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import run
+from processes import Run
+floors = {k: {"seconds": s, "items": 1} for k, s in [("yaml", 1), ("po_guidegen", 1),
+    ("po_polib", 1), ("po_babel", 1), ("hash", 1), ("markdown_guidegen", 2), ("markdown_alone", 9),
+    ("nh3_alone", 2), ("jinja", 0.5), ("write", 0.5)]}
+cold = Run(10.0, {"jobs": 2, "seconds": 9.5, "stages": {"render HTML": 6.0}})
+table = run.stage_tables(cold, floors)[0]
+print(json.dumps({row[0]: [row[3], row[4]] for row in table.rows}))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(BENCH)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = json.loads(done.stdout)
+    assert rows["render HTML"] == [3.0, 2.0]
+    assert rows["render HTML, beside the issue's floor"] == [12.0, 0.5]
