@@ -32,7 +32,8 @@ _STYLESHEET_LINK = re.compile(r'<link rel="stylesheet" href="file:[^"]*/(?:style
 
 def prepare_jobs(root: Path) -> list:
     """Return the PDF jobs of every guide and locale, prepared as a build prepares them."""
-    from guidegen.commands.build import BuildOptions, heavy_jobs
+    from guidegen.commands.build import BuildOptions
+    from guidegen.commands.build_stages import heavy_jobs
 
     with tempfile.TemporaryDirectory() as scratch:
         options = BuildOptions(project=root, out=Path(scratch) / "out", formats=("pdf",), jobs=1)

@@ -27,7 +27,8 @@ def resident_mb() -> tuple[float, float]:
 
 def main() -> None:
     """Prepare every PDF job of the project, measure, print one JSON line."""
-    from guidegen.commands.build import BuildOptions, heavy_jobs
+    from guidegen.commands.build import BuildOptions
+    from guidegen.commands.build_stages import heavy_jobs
 
     root, jobs = Path(sys.argv[1]), int(sys.argv[2])
     with tempfile.TemporaryDirectory() as scratch:

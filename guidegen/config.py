@@ -12,11 +12,11 @@ from babel import Locale, UnknownLocaleError
 from .binder import bind
 from .errors import ConfigError
 from .fonts import DEBIAN_PACKAGE
+from .layout import CONFIG_FILE
 from .problems import Location, Report
 from .schema import Url, doc, internal_location
 from .yamlsafe import load_yaml
 
-CONFIG_FILE = "guidegen.yaml"
 _FONT_NAME = re.compile(r"^[A-Za-z0-9 ]+$")
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,13 +13,13 @@ from types import GenericAlias
 from .binder import bind
 from .cache import BuildCache, Hasher
 from .config import Config, load_config
+from .layout import CONTENT_DIR, today
 from .letters import placeholders
 from .parsed import ParsedFiles
 from .problems import Location, Report
 from .schema import SHARED_FILES, Contact, Guide, Source, SourceRef, Term
 from .yamlsafe import YamlDoc, load_yaml, parse_again
 
-CONTENT_DIR = "content"
 GUIDES_DIR = "content/guides"
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -51,12 +50,6 @@ class Project:
         """Return the YAML file a guide was read from (.yaml or .yml)."""
         found = self.guide_files.get(guide_id)  # (asked for often: no default built each time)
         return found if found is not None else self.root / GUIDES_DIR / f"{guide_id}.yaml"
-
-
-def today() -> date:
-    """Return the date review deadlines are measured against (GUIDEGEN_TODAY overrides it)."""
-    override = os.environ.get("GUIDEGEN_TODAY")
-    return date.fromisoformat(override) if override else date.today()
 
 
 def load_project(

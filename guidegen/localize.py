@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Literal, TypeVar
 
 from .cache import BuildCache, Hasher, digest
-from .config import CONFIG_FILE, LocaleConfig
+from .config import LocaleConfig
 from .i18n import SHARED, UI, Coverage, Lookup, catalog_path, guide_passages, read_catalog
+from .layout import CONFIG_FILE
 from .loader import Project
 from .passages import Passage, map_passages, normalize
 from .problems import Report

@@ -7,11 +7,11 @@ from pathlib import Path
 from .fonts import font_stack
 from .formats import Download, GuideUnit, Output
 from .formats.base import N_
-from .loader import Project, today
+from .layout import template_dirs, today
+from .loader import Project
 from .localize import LocalizedSite, source_title
-from .render import PageRenderer, template_dirs
+from .render import PageRenderer
 
-SITE_DIR = "site"
 THEME_ASSETS = ("style.css",)
 FONTS_CSS = "fonts.css"  # made from guidegen.yaml: each locale's font and its fallbacks
 

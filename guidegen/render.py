@@ -14,43 +14,14 @@ from markupsafe import Markup, escape
 
 from . import letter_html, letters
 from .config import Config
-from .errors import BuildError, ConfigError
+from .errors import BuildError
 from .formats.base import pgettext_noop
+from .layout import BUILTIN_TEMPLATES, inside, template_dirs
 from .localize import LocalizedSite
 from .markup import render_inline, render_markdown
 from .passages import Passage
 from .scripts import ScriptMarker
 from .ui import Interface, finish_page
-from .yamlsafe import inside
-
-
-def _builtin_templates() -> Path:
-    """The default theme: in the installed package, or the repository's templates/ (checkout)."""
-    package = Path(__file__).resolve().parent
-    installed = package / "theme"
-    return installed if installed.is_dir() else package.parent / "templates"
-
-
-BUILTIN_TEMPLATES = _builtin_templates()
-
-
-def template_dirs(project_root: Path) -> list[Path]:
-    """Return the template folders in lookup order: the project's first, then the built-in ones.
-
-    A project's templates/ that is a link leading out of the project is refused: its files would
-    become the PDF renderer's asset folder.
-    """
-    own = project_root / "templates"
-    if own.exists() and not inside(own, project_root):
-        raise ConfigError(
-            "templates: the folder is a link that leads outside the project "
-            "(replace it with a folder of the project's own templates)"
-        )
-    unique: list[Path] = []
-    for folder in (own, BUILTIN_TEMPLATES):
-        if folder.is_dir() and folder.resolve() not in [d.resolve() for d in unique]:
-            unique.append(folder)
-    return unique
 
 
 def has_overrides(folders: list[Path]) -> bool:

@@ -21,13 +21,10 @@ from pathlib import Path
 
 from . import __version__
 from .cache import Hasher, add_rows, code_hash, digest, problem_rows
-from .config import CONFIG_FILE
 from .errors import ConfigError
-from .loader import CONTENT_DIR, today
+from .layout import CONFIG_FILE, CONTENT_DIR, MAX_BYTES, template_dirs, today
 from .output import write_atomic
 from .problems import Report
-from .render import template_dirs
-from .yamlsafe import MAX_BYTES
 
 STAMP = "stamp.json"
 STAMP_FORMAT = 1

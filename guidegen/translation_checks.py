@@ -27,7 +27,8 @@ from .i18n import (
     read_catalog,
     set_aside_parsed,
 )
-from .loader import CONTENT_DIR, Project
+from .layout import CONTENT_DIR
+from .loader import Project
 from .markup import passage_problem, render_markdown
 from .numbers import Mention, compare_mentions, mentions, missing_and_extra, word_values
 from .po import Message, PoFile, python_format_directives, python_format_problem

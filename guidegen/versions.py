@@ -24,6 +24,7 @@ from .output import MANIFEST
 VERSIONS = ".versions"
 CURRENT = "current"
 CACHE = "cache.json"
+SITE_DIR = "site"  # in a version folder: the files of the site
 MARKER = ".guidegen-output"  # written into an output folder guidegen made; nothing else is ours
 _VERSION_NAME = re.compile(r"^[0-9a-f]{8,24}$")
 
@@ -59,10 +60,10 @@ def start_version(out: Path) -> Path:
     """Create a new version folder holding hard links to every file of the current version."""
     _remove_abandoned_versions(out)
     new = out / VERSIONS / f"{time.time_ns():x}"
-    (new / "site").mkdir(parents=True)
+    (new / SITE_DIR).mkdir(parents=True)
     current = current_version(out)
     if current is not None:
-        _link_tree(str(current / "site"), str(new / "site"))
+        _link_tree(str(current / SITE_DIR), str(new / SITE_DIR))
     return new
 
 
@@ -85,7 +86,7 @@ def publish_version(out: Path, version: Path) -> None:
     temporary.unlink(missing_ok=True)
     temporary.symlink_to(Path(VERSIONS) / version.name)
     os.replace(temporary, out / CURRENT)
-    for name, target in (("site", f"{CURRENT}/site"), (MANIFEST, f"{CURRENT}/{MANIFEST}")):
+    for name, target in ((SITE_DIR, f"{CURRENT}/{SITE_DIR}"), (MANIFEST, f"{CURRENT}/{MANIFEST}")):
         _ensure_link(out / name, Path(target))
     _remove_abandoned_versions(out)
 

@@ -9,10 +9,10 @@ from typing import Any
 
 import yaml
 
+from .layout import MAX_BYTES, inside
 from .problems import Location, Report
 from .textsafety import HINT, first_unsafe
 
-MAX_BYTES = 1_000_000
 MAX_NODES = 100_000  # after alias expansion: stops "billion laughs"
 MAX_DEPTH = 40
 _PLAIN_TAGS = {
@@ -198,14 +198,6 @@ def _loc(rel: str, mark: yaml.Mark | None) -> Location:
     if mark is None:
         return Location(rel, 1, 1)
     return Location(rel, mark.line + 1, mark.column + 1)
-
-
-def inside(path: Path, root: Path) -> bool:
-    """True when path, with every symbolic link followed, lies inside root."""
-    try:
-        return path.resolve().is_relative_to(root.resolve())
-    except (OSError, RuntimeError):  # a link loop
-        return False
 
 
 class _Converter:

@@ -267,7 +267,7 @@ def test_a_build_collects_cycles_rarely_and_restores_the_collector(tmp_project, 
     import gc
 
     from guidegen.collector import BUILD_THRESHOLDS
-    from guidegen.commands import build as build_module
+    from guidegen.commands import build_stages as build_module
 
     seen = []
     real = build_module.plan_build

@@ -220,7 +220,8 @@ def test_quotes_and_markup_in_a_blank_label_stay_text_in_pages_and_pdf_fields(tm
     # field's title) and text under the line; neither may end the attribute or open a tag.
     from html.parser import HTMLParser
 
-    from guidegen.commands.build import BuildOptions, heavy_jobs
+    from guidegen.commands.build import BuildOptions
+    from guidegen.commands.build_stages import heavy_jobs
 
     label = 'the "court" & <b onmouseover=x>name</b>'
     root = tmp_project()

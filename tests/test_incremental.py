@@ -171,6 +171,26 @@ def test_a_repeated_build_stops_at_the_stamp_and_says_what_the_full_build_says(
     assert FULL not in _build(root, formats="html").stages
 
 
+def test_a_repeated_build_loads_no_renderer(tmp_project):
+    """Stopping at the stamp needs the fingerprint only: the renderers (Jinja, Markdown, PyYAML,
+    Babel, WeasyPrint and guidegen's stages) are not even imported, in a fresh process."""
+    root = tmp_project()
+    first = _build(root, formats="html")
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from guidegen.commands.build import BuildOptions, build\n"
+        f"root = Path({str(root)!r})\n"
+        "result = build(BuildOptions(project=root, out=root / 'build', formats='html', jobs=1))\n"
+        "heavy = ['jinja2', 'markdown', 'yaml', 'babel', 'weasyprint', 'guidegen.render',\n"
+        "         'guidegen.loader', 'guidegen.commands.build_stages']\n"
+        "print(len(result.up_to_date), sorted(set(heavy) & set(sys.modules)))\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout == f"{len(first.written)} []\n"
+
+
 def _touch_content(root):
     (root / "content/notes.txt").write_text("not read by guidegen, but inside content/")
 

@@ -21,7 +21,8 @@ from fontTools.cffLib import CFFFontSet
 from PIL import ImageChops
 
 import guidegen.pdf
-from guidegen.commands.build import BuildOptions, heavy_jobs
+from guidegen.commands.build import BuildOptions
+from guidegen.commands.build_stages import heavy_jobs
 from guidegen.pdf_fonts import cid_keyed_subset
 
 from .conftest import FIXTURES

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from guidegen.collector import fewer_collections
-from guidegen.commands.build import BuildOptions, heavy_jobs
+from guidegen.commands.build import BuildOptions
+from guidegen.commands.build_stages import heavy_jobs
 from guidegen.formats.base import Rendered
 from guidegen.formats.pdf import PdfJob, pack
 from guidegen.workers import render_all

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..config import CONFIG_FILE, parse_locale_code
+from ..config import parse_locale_code
 from ..errors import ConfigError, ContentError
 from ..fonts import font_for_locale
 from ..i18n import (
@@ -24,12 +24,12 @@ from ..i18n import (
     template_header,
     template_path,
 )
+from ..layout import CONFIG_FILE, template_dirs
 from ..loader import Project, load_project
 from ..localize import interface, make_lookup
 from ..output import write_atomic
 from ..po import PoFile, write_po
 from ..problems import Report
-from ..render import template_dirs
 from ..uistrings import extract_ui_strings
 
 DEFAULT_THRESHOLD = 0.95

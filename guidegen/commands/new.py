@@ -11,10 +11,10 @@ from pathlib import Path
 from string import Template
 
 from ..binder import is_required, schema_fields
-from ..config import CONFIG_FILE, Config, LocaleConfig, Organisation, parse_locale_code
+from ..config import Config, LocaleConfig, Organisation, parse_locale_code
 from ..errors import ConfigError
 from ..fonts import font_for_locale
-from ..loader import today
+from ..layout import CONFIG_FILE, today
 from ..output import write_atomic
 
 STARTER = Path(__file__).resolve().parent.parent / "starter"

@@ -92,9 +92,9 @@ class PdfFormat(OutputFormat):
         return [self.name, paper, weasyprint_version()]
 
     def prepare(self, unit: GuideUnit) -> PdfJob:
+        from ..layout import template_dirs
         from ..pdf import MEMORY_SCHEME, qr_svg
         from ..pipeline import guide_context, stylesheets
-        from ..render import template_dirs
         from ..sheets import counter_content
 
         code, guide_id = unit.code, unit.guide_id
