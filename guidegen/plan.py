@@ -10,14 +10,13 @@ from dataclasses import dataclass, field
 
 from . import __version__
 from .cache import BuildCache, Hasher, code_hash, digest
-from .config import CONFIG_FILE
 from .formats import registry
 from .i18n import SHARED, UI, catalog_path
-from .loader import CONTENT_DIR, Project, today
+from .layout import CONFIG_FILE, CONTENT_DIR, template_dirs, today
+from .loader import Project
 from .localize import guide_heading, handin_label, label, published_guides
 from .pipeline import FONTS_CSS, THEME_ASSETS
 from .problems import Report
-from .render import template_dirs
 
 SITE_FORMAT = "html"  # site pages and theme assets belong to the HTML edition
 
@@ -100,8 +99,13 @@ def plan_outputs(
         for name in THEME_ASSETS + (FONTS_CSS,)
     ]
 
+    labels: dict[tuple[str, str], str] = {}  # index pages and related links show each often
+
     def shown(guide_id: str, locale) -> str:
-        return label(guide_heading(project, locale, guide_id, report, cache, hasher))
+        if (guide_id, locale.code) not in labels:
+            heading = guide_heading(project, locale, guide_id, report, cache, hasher)
+            labels[guide_id, locale.code] = label(heading)
+        return labels[guide_id, locale.code]
 
     original = project.config.original_language
     for locale in project.config.locales:
