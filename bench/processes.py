@@ -3,7 +3,9 @@
 Memory is measured three ways. The process itself reports its peak RSS (ru_maxrss) and that of its
 largest child (RUSAGE_CHILDREN: the kernel keeps the largest child's, not a sum). Meanwhile a
 thread here samples the whole process tree every SAMPLE_SECONDS from /proc: the peak of the summed
-RSS of all processes alive at once, and the sum of each process's own peak (VmHWM). The machine
+RSS of all processes alive at once, the same for their PSS (a page shared by n processes, as a
+forked worker shares its parent's, counted 1/n in each: the memory the tree takes from the
+machine), and the sum of each process's own peak (VmHWM). The machine
 may be shared: the CPU time other processes used during a run (all CPU time in /proc/stat minus
 this process tree's) is kept with it, as a share of the machine.
 """
@@ -38,6 +40,7 @@ class Run:
     wall: float
     data: dict
     tree_peak_mb: float = 0.0  # summed RSS of every process alive at the same moment, at its peak
+    tree_pss_peak_mb: float = 0.0  # the same for PSS: pages shared between them counted once
     tree_hwm_sum_mb: float = 0.0  # each process's own peak RSS, summed over the tree
     root_hwm_mb: float = 0.0  # the process's own peak RSS, as sampled
     processes: int = 0
@@ -89,6 +92,7 @@ def run_python(args: list[str], expect_json: bool = True) -> Run:
         wall,
         data,
         tree_peak_mb=sampler.peak_kb / 1024,
+        tree_pss_peak_mb=sampler.pss_peak_kb / 1024,
         tree_hwm_sum_mb=sum(sampler.hwm_kb.values()) / 1024,
         root_hwm_mb=sampler.hwm_kb.get(process.pid, 0) / 1024,
         processes=len(sampler.hwm_kb),
@@ -183,6 +187,7 @@ class _Worker:
             wall,
             data,
             tree_peak_mb=self.sampler.peak_kb / 1024,
+            tree_pss_peak_mb=self.sampler.pss_peak_kb / 1024,
             tree_hwm_sum_mb=sum(hwm.values()) / 1024,
             root_hwm_mb=hwm.get(self.process.pid, 0) / 1024,
             processes=len(hwm),
@@ -231,6 +236,7 @@ class TreeSampler:
 
     root: int
     peak_kb: int = 0
+    pss_peak_kb: int = 0
     hwm_kb: dict[int, int] = field(default_factory=dict)
     _done: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
@@ -248,12 +254,14 @@ class TreeSampler:
 
     def _loop(self) -> None:
         while not self._done.is_set():
-            total = 0
+            total = pss = 0
             for pid in _tree(self.root):
                 rss, hwm = _memory_kb(pid)
                 total += rss
+                pss += _pss_kb(pid)
                 self.hwm_kb[pid] = max(self.hwm_kb.get(pid, 0), hwm)
             self.peak_kb = max(self.peak_kb, total)
+            self.pss_peak_kb = max(self.pss_peak_kb, pss)
             self._done.wait(SAMPLE_SECONDS)
 
 
@@ -274,6 +282,18 @@ def _tree(pid: int) -> list[int]:
             except OSError:
                 continue
     return found
+
+
+def _pss_kb(pid: int) -> int:
+    """Return the PSS of a process in kB (/proc/<pid>/smaps_rollup), 0 once it has gone."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as stream:
+            for line in stream:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def _memory_kb(pid: int) -> tuple[int, int]:

@@ -337,6 +337,7 @@ def runs_table(runs: dict[str, Run]) -> Table:
             ("largest child", "mb"),
             ("all processes: sum of peaks", "mb"),
             ("all processes at once", "mb"),
+            ("at once, PSS", "mb"),
             ("processes", "n"),
             ("others' CPU", "%"),
         ],
@@ -344,7 +345,9 @@ def runs_table(runs: dict[str, Run]) -> Table:
             "main process: its ru_maxrss (sampled VmHWM where the run does not report it); "
             "largest child: RUSAGE_CHILDREN, which Linux gives as the largest child's peak, not "
             f"a sum; sum of peaks and at once: /proc sampled every {SAMPLE_SECONDS:g} s (VmHWM "
-            "of every process summed; summed VmRSS at its highest).",
+            "of every process summed; summed VmRSS at its highest); PSS: summed at its highest, "
+            "a page shared by n processes (as a forked worker shares its parent's) counted 1/n "
+            "in each, so the memory the run takes from the machine.",
             "others' CPU: CPU time used meanwhile by processes outside the run, as a share of "
             "all CPUs (the machine may be shared; high values make that run's times unreliable).",
             "README target: main process < 300 MB.",
@@ -359,6 +362,7 @@ def runs_table(runs: dict[str, Run]) -> Table:
             run.data.get("largest_child_rss_mb"),
             run.tree_hwm_sum_mb,
             run.tree_peak_mb,
+            run.tree_pss_peak_mb,
             run.processes,
             100 * run.others_cpu,
         )

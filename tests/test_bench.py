@@ -78,3 +78,31 @@ print(json.dumps({row[0]: [row[3], row[4]] for row in table.rows}))
     rows = json.loads(done.stdout)
     assert rows["render HTML"] == [3.0, 2.0]
     assert rows["render HTML, beside the issue's floor"] == [12.0, 0.5]
+
+
+def test_the_memory_of_a_process_tree_counts_pages_a_fork_shares_once_in_pss():
+    """A parent fills 200 MB and forks a child that only waits: their RSS add up to twice that,
+    their PSS to the 200 MB the pair takes from the machine."""
+    code = """
+import json, os, subprocess, sys, time
+sys.path.insert(0, sys.argv[1])
+from processes import run_python
+child = (
+    "import json, os, time\\n"
+    "block = bytearray(200 * 1024 * 1024)\\n"
+    "for i in range(0, len(block), 4096): block[i] = 1\\n"
+    "if os.fork() == 0:\\n"
+    "    time.sleep(1.5); os._exit(0)\\n"
+    "os.wait()\\n"
+    "print(json.dumps({}))\\n"
+)
+run = run_python(["-c", child])
+print(json.dumps([run.tree_peak_mb, run.tree_pss_peak_mb, run.processes]))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(BENCH)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    rss, pss, processes = json.loads(done.stdout)
+    assert processes == 2
+    assert 390 < rss < 460 and 195 < pss < 240
