@@ -191,6 +191,43 @@ def test_a_repeated_build_loads_no_renderer(tmp_project):
     assert ran.stdout == f"{len(first.written)} []\n"
 
 
+def _site_files(site):
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def test_a_rebuild_makes_its_version_from_the_spare_keeping_nothing_the_current_lacks(
+    tmp_project,
+):
+    """The version published before the current one stays as the spare; the next build relinks
+    it to the current files: what only the spare held, or held changed, and its own files (a
+    stamp, a cache) go; unchanged files stay hard links to the published ones."""
+    root = tmp_project()
+    out, versions = root / "build", root / "build/.versions"
+    _build(root, formats="html")
+    first = (out / "current").resolve()
+    _edit_catalog(root)
+    _build(root, formats="html")
+    second = (out / "current").resolve()
+    assert sorted(versions.iterdir()) == sorted([first, second])  # the first is the spare
+    (first / "site/en/only-in-the-spare.html").write_text("stale")
+    tampered = first / "site/en/leave-list/index.html"
+    tampered.unlink()
+    tampered.write_text("tampered")
+    (first / "leftover.json").write_text("{}")
+    po = root / PO
+    po.write_text(po.read_text().replace('msgstr "离开名单"', 'msgstr "退出名单"'))
+    third = _build(root, formats="html")
+    assert sorted(third.written) == ["zh-Hans/index.html", "zh-Hans/leave-list/index.html"]
+    published = (out / "current").resolve()
+    assert sorted(versions.iterdir()) == sorted([second, published])
+    assert not (published / "leftover.json").exists()
+    fresh = build(BuildOptions(project=root, out=root / "fresh", jobs=1, formats="html"))
+    assert fresh.written
+    assert _site_files(published / "site") == _site_files(root / "fresh/site")
+    page = "en/leave-list/index.html"
+    assert (published / "site" / page).stat().st_ino == (second / "site" / page).stat().st_ino
+
+
 def _touch_content(root):
     (root / "content/notes.txt").write_text("not read by guidegen, but inside content/")
 
