@@ -285,17 +285,23 @@ def rebuild_section(project: Path, corpus: Corpus, cold: Run, jobs: int) -> tupl
             "checkout): the no-op rebuild then renders everything again."
         )
     if EXTRA_LOCALE_COPIES in corpus.locales:
-        context = edit_one_passage(project, corpus.guides, EXTRA_LOCALE_COPIES)
-        edit = build(project, formats=["html"], jobs=jobs)
-        table.add(
-            f"one edited passage ({EXTRA_LOCALE_COPIES} msgstr of {context})",
-            edit.wall,
-            edit.data["seconds"],
-            len(edit.data["written"]),
-            100 * edit.wall / cold.wall,
-            ", ".join(edit.data["written"]) or "nothing",
-        )
-        runs["one-edit rebuild"] = edit
+        # the first edit after a cold build, then the same passage edited again: the second
+        # build makes its version from the spare the first left (see guidegen/versions.py)
+        for row, run_name in (
+            ("one edited passage", "one-edit rebuild"),
+            ("edited again", "second-edit rebuild"),
+        ):
+            context = edit_one_passage(project, corpus.guides, EXTRA_LOCALE_COPIES)
+            edit = build(project, formats=["html"], jobs=jobs)
+            table.add(
+                f"{row} ({EXTRA_LOCALE_COPIES} msgstr of {context})",
+                edit.wall,
+                edit.data["seconds"],
+                len(edit.data["written"]),
+                100 * edit.wall / cold.wall,
+                ", ".join(edit.data["written"]) or "nothing",
+            )
+            runs[run_name] = edit
     return table, runs
 
 
