@@ -285,26 +285,25 @@ def _tree(pid: int) -> list[int]:
 
 
 def _pss_kb(pid: int) -> int:
-    """Return the PSS of a process in kB (/proc/<pid>/smaps_rollup), 0 once it has gone."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as stream:
-            for line in stream:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0
+    """Return the PSS of a process in kB, 0 once it has gone."""
+    return _fields_kb(f"/proc/{pid}/smaps_rollup", ("Pss",))["Pss"]
 
 
 def _memory_kb(pid: int) -> tuple[int, int]:
     """Return (VmRSS, VmHWM) of a process in kB, (0, 0) once it has gone."""
-    values = {"VmRSS": 0, "VmHWM": 0}
+    values = _fields_kb(f"/proc/{pid}/status", ("VmRSS", "VmHWM"))
+    return values["VmRSS"], values["VmHWM"]
+
+
+def _fields_kb(path: str, names: tuple[str, ...]) -> dict[str, int]:
+    """Return the named 'Name: value kB' lines of a /proc file (0 for any it lacks)."""
+    values = dict.fromkeys(names, 0)
     try:
-        with open(f"/proc/{pid}/status") as stream:
+        with open(path) as stream:
             for line in stream:
                 name, _, rest = line.partition(":")
                 if name in values:
                     values[name] = int(rest.split()[0])
     except (OSError, ValueError, IndexError):
         pass
-    return values["VmRSS"], values["VmHWM"]
+    return values

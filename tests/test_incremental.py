@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -226,6 +227,36 @@ def test_a_rebuild_makes_its_version_from_the_spare_keeping_nothing_the_current_
     assert _site_files(published / "site") == _site_files(root / "fresh/site")
     page = "en/leave-list/index.html"
     assert (published / "site" / page).stat().st_ino == (second / "site" / page).stat().st_ino
+
+
+def test_links_planted_in_the_spare_are_removed_never_followed(tmp_project, tmp_path):
+    """A link in the spare's site, to a file or in place of a folder, is removed as a link: what
+    it leads to outside the output folder is left as it was, and nothing published is a link."""
+    root = tmp_project()
+    outside = tmp_path / "outside"
+    (outside / "folder").mkdir(parents=True)
+    (outside / "victim.txt").write_text("keep")
+    (outside / "folder/inside.txt").write_text("keep too")
+    _build(root, formats="html")
+    first = (root / "build/current").resolve()
+    _edit_catalog(root)
+    _build(root, formats="html")
+    (first / "site/en/planted.html").symlink_to(outside / "victim.txt")
+    (first / "site/index.html").unlink()
+    (first / "site/index.html").symlink_to(outside / "victim.txt")
+    shutil.rmtree(first / "site/zh-Hans")
+    (first / "site/zh-Hans").symlink_to(outside / "folder", target_is_directory=True)
+    (first / "site-link").symlink_to(outside, target_is_directory=True)
+    po = root / PO
+    po.write_text(po.read_text().replace('msgstr "离开名单"', 'msgstr "退出名单"'))
+    _build(root, formats="html")
+    assert (outside / "victim.txt").read_text() == "keep"
+    assert sorted(p.name for p in outside.rglob("*")) == ["folder", "inside.txt", "victim.txt"]
+    published = (root / "build/current").resolve()
+    assert not [p for p in published.rglob("*") if p.is_symlink()]
+    fresh = build(BuildOptions(project=root, out=root / "fresh", jobs=1, formats="html"))
+    assert fresh.written
+    assert _site_files(published / "site") == _site_files(root / "fresh/site")
 
 
 def _touch_content(root):

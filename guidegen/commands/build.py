@@ -95,26 +95,20 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildResult:
 def compare_with_published(
     options: BuildOptions, result: BuildResult, hasher: Hasher
 ) -> tuple[bool, str | None]:
-    """Fingerprint the inputs (see stamp.py); return whether the published build is up to date,
-    with its warnings replayed into result, and the fingerprint (None: cannot be told)."""
+    """Fingerprint the inputs (see stamp.py); return the fingerprint (None: cannot be told) and
+    whether the published build was made from the same inputs and options with all its outputs
+    still there: then its warnings are replayed into result."""
     fingerprint = input_fingerprint(options.project, _choices(options), hasher)
-    return up_to_date(options, result, fingerprint), fingerprint
-
-
-def up_to_date(options: BuildOptions, result: BuildResult, fingerprint: str | None) -> bool:
-    """Return True, with the published build's warnings replayed, when that build was made from
-    inputs with this fingerprint and the same options, and its outputs are all still there."""
-    current = current_version(options.out)
-    if options.force or current is None:
-        return False
-    wanted = replay_if_up_to_date(
-        read_stamp(current), fingerprint, current / SITE_DIR, result.report
-    )
+    current = None if options.force else current_version(options.out)
+    if current is None:
+        return False, fingerprint
+    stamp = read_stamp(current)
+    wanted = replay_if_up_to_date(stamp, fingerprint, current / SITE_DIR, result.report)
     if wanted is None:
-        return False
+        return False, fingerprint
     result.up_to_date = wanted
     fail_on_problems(result.report, options.strict)
-    return True
+    return True, fingerprint
 
 
 def _choices(options: BuildOptions) -> dict:
