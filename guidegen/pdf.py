@@ -26,6 +26,7 @@ import segno
 
 from .errors import BuildError
 from .pdf_fonts import cid_keyed_subset
+from .pdf_targets import install_reference_hook
 
 if TYPE_CHECKING:
     from .pdf_finish import TaggingRecord
@@ -128,6 +129,7 @@ def render_pdf(
 
     install_tagging_hooks()
     install_font_hooks()
+    install_reference_hook()
     document = HTML(string=html, base_url=base_url.as_uri() + "/", url_fetcher=fetcher)
     record = TaggingRecord()
     token = _RECORDING.set(_Recording(record, document.etree_element))
@@ -179,7 +181,7 @@ _FONTS_PARAMETERS = ["pdf", "fonts", "compress", "subset", "options"]
 _SUBSET_PARAMETERS = ["self", "to_unicode", "hinting"]
 
 
-def _hookable(owner, name: str, parameters: list[str], what: str, hooks: str):
+def hookable(owner, name: str, parameters: list[str], what: str, hooks: str):
     """Return owner.name, the WeasyPrint function a hook wraps, if its parameters are the ones
     the hook was written for; else raise BuildError naming it (what: its role, hooks: ours)."""
     original = getattr(owner, name, None)
@@ -214,8 +216,8 @@ def install_font_hooks() -> None:
     from weasyprint.pdf.fonts import Font
 
     hooks = "font hooks were"
-    original = _hookable(writer, "build_fonts_dictionary", _FONTS_PARAMETERS, "font writer", hooks)
-    original_subset = _hookable(Font, "subset", _SUBSET_PARAMETERS, "font subsetter", hooks)
+    original = hookable(writer, "build_fonts_dictionary", _FONTS_PARAMETERS, "font writer", hooks)
+    original_subset = hookable(Font, "subset", _SUBSET_PARAMETERS, "font subsetter", hooks)
 
     def build(pdf, fonts, compress, subset, options):
         for font in fonts.values():
@@ -320,7 +322,7 @@ def install_tagging_hooks() -> None:
 
     from .pdf_finish import IDENTITY
 
-    original = _hookable(
+    original = hookable(
         tagger, "_build_box_tree", _TAGGER_PARAMETERS, "tagger", "PDF/UA hooks were"
     )
     identity_key = IDENTITY[1:]

@@ -127,6 +127,44 @@ def test_large_print_letters_have_their_pages_to_themselves_and_marked_page_k_of
     assert max(spans) <= 2, "a large-print letter needs at most two pages"
 
 
+def test_each_reference_to_a_letter_sheet_prints_the_page_the_sheet_starts_on(
+    bundled_build, project
+):
+    for path in sorted((bundled_build / "site").glob("*/*/*.pdf")):
+        guide = project.guides[path.parent.name]
+        printed = _sheet_references(path)
+        assert len(printed) == len(guide.letters), (path.name, printed)
+        for target, (page, text) in printed.items():
+            number = re.search(r"\d+", text)  # beside it: a full stop, direction marks
+            assert number and number[0] == str(page), f"{path.name}: #{target} is on page {page}"
+
+
+def _sheet_references(path: Path) -> dict[str, tuple[int, str]]:
+    """Return, per link to a letter sheet, the page its target is on and the text in the link."""
+    found = {}
+    with pikepdf.open(path) as pdf:
+        destinations = pikepdf.NameTree(pdf.Root.Names.Dests)
+        numbers = {page.objgen: index for index, page in enumerate(pdf.pages, 1)}
+        for index, page in enumerate(pdf.pages, 1):
+            height = float(page.mediabox[3])
+            for annotation in page.obj.get("/Annots", []):
+                target = str(annotation.get("/Dest", ""))
+                if not target.startswith("sheet-"):
+                    continue
+                left, top, right, bottom = (float(value) for value in annotation.Rect)
+                box = [left - 2, height - top - 2, right - left + 4, top - bottom + 4]
+                x, y, width, tall = (str(round(value)) for value in box)
+                text = subprocess.run(
+                    ["pdftotext", "-r", "72", "-f", str(index), "-l", str(index)]
+                    + ["-x", x, "-y", y, "-W", width, "-H", tall, str(path), "-"],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout
+                found[target] = (numbers[destinations[target][0].objgen], text.strip())
+    return found
+
+
 @pytest.mark.parametrize("locale", sorted(LABELS))
 def test_footer_keeps_the_page_label_on_one_line_with_edition_and_dates(
     bundled_build, project, locale
