@@ -198,7 +198,6 @@ class PageRenderer:
             "ui_complete": ui.complete,
             "downloads": [],
             "toc": False,
-            "sheets_only": False,
         }
         try:
             output = self.env.get_template(template).render(**{**base, **context})

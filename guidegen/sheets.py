@@ -1,28 +1,20 @@
-"""Letter sheets in PDFs: count the pages of each sheet, and mark them 'Letter: page k of n'.
+"""Letter sheets in PDFs: mark each page of a sheet of several pages 'Letter: page k of n'.
 
 Each letter sheet is a named page group (`page: letter-N` in guide_pdf.html). CSS can select
-the k-th page of a group (`@page letter-N:nth(k of letter-N)`) but cannot know how many pages
-the group has, so the sheets are laid out once on their own (a short document: the sheets only)
-and the count is written into the stylesheet of the real document.
+the first page of a group (`@page letter-N:nth(1 of letter-N)`) but has no value for how many
+pages the group has. A page counter does: reset on the group's first page, counted on each
+next one, and read at the sheet's end element with target-counter. WeasyPrint makes margin boxes
+after it has paginated, so the marks cost no second layout (they used to: the sheets were laid
+out once on their own to count their pages).
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 
-MARKER = "/* guidegen: letter page marks */"
-_GROUP = re.compile(r"^letter-(\d+)$")
-
-
-def count_sheet_pages(document) -> dict[int, int]:
-    """Return the number of pages of each letter sheet (by index) in a laid-out document."""
-    counts: Counter[int] = Counter()
-    for page in document.pages:
-        match = _GROUP.match(page._page_box.page_type.name or "")
-        if match:
-            counts[int(match.group(1))] += 1
-    return dict(counts)
+FIRST_PAGE_STYLE = "guidegen-sheet-first-page"
+LONGEST_SHEET = 99
+"""Pages a sheet may have and still be marked on its first page (a large-print letter takes 2)."""
 
 
 def css_string(text: str) -> str:
@@ -33,30 +25,42 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def counter_content(label: str) -> str:
-    """Return a CSS content value for the locale's 'Page %(page)s of %(pages)s' pattern."""
+def counter_content(label: str, page: str = "counter(page)", pages: str = "counter(pages)") -> str:
+    """Return a CSS content value for a %-pattern such as 'Page %(page)s of %(pages)s'."""
     parts = re.split(r"(%\(pages?\)s)", label)
     values = [
-        {"%(page)s": "counter(page)", "%(pages)s": "counter(pages)"}.get(part) or css_string(part)
+        {"%(page)s": page, "%(pages)s": pages}.get(part) or css_string(part)
         for part in parts
         if part
     ]
     return " ".join(values)
 
 
-def add_sheet_marks(html: str, pages: dict[int, int], label: str, size: str = "10pt") -> str:
-    """Return html with a 'Letter: page k of n' mark on each page of a sheet of several pages.
+def sheet_marks(sheets: int, label: str, size: str = "10pt") -> str:
+    """Return the CSS that marks each page of a sheet of several pages 'Letter: page k of n'.
 
-    label is the locale's %-pattern with %(page)s and %(pages)s; size the mark's type size.
+    label is the locale's %-pattern with %(page)s and %(pages)s; size the mark's type size. Sheet
+    k is the page group letter-k and ends with the element #sheet_end_k (guide_pdf.html); a page
+    counter counts the group's pages and the end element's value of it is n. A sheet of one page
+    has no mark: its first page prints n through a counter style whose symbol for 1 is empty.
     """
-    rules = []
-    for index, total in sorted(pages.items()):
-        if total < 2:
-            continue
-        for page in range(1, total + 1):
-            text = label.replace("%(page)s", str(page)).replace("%(pages)s", str(total))
-            rules.append(
-                f"@page letter-{index}:nth({page} of letter-{index}) "
-                f"{{ @top-center {{ content: {css_string(text)}; font-size: {size}; }} }}"
-            )
-    return html.replace(MARKER, "\n".join(rules), 1) if rules else html
+    if not sheets:
+        return ""
+    firsts = " ".join(
+        css_string(
+            label.replace("%(page)s", "1").replace("%(pages)s", str(total)) if total > 1 else ""
+        )
+        for total in range(1, LONGEST_SHEET + 1)
+    )
+    rules = [f"@counter-style {FIRST_PAGE_STYLE} {{ system: fixed; symbols: {firsts}; }}"]
+    for index in range(1, sheets + 1):
+        total = f"target-counter(url(#sheet_end_{index}), sheet-page"
+        content = counter_content(label, "counter(sheet-page)", total + ")")
+        first = f"{total}, {FIRST_PAGE_STYLE})"
+        rules += [
+            f"@page letter-{index} {{ counter-increment: sheet-page; "
+            f"@top-center {{ content: {content}; font-size: {size}; }} }}",
+            f"@page letter-{index}:nth(1 of letter-{index}) {{ counter-reset: sheet-page 1; "
+            f"counter-increment: none; @top-center {{ content: {first}; }} }}",
+        ]
+    return "\n".join(rules)

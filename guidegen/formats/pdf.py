@@ -35,41 +35,21 @@ class PdfJob:
     memory: dict[str, bytes] = field(default_factory=dict)
     identifier: str = ""
     direction: str = "ltr"
-    packed_sheets: bytes = b""  # the letter sheets alone, laid out first to count their pages
-    sheet_label: str = ""  # the locale's 'Letter: page %(page)s of %(pages)s'
-    mark_size: str = "10pt"  # the type size of that mark
 
     @property
     def html(self) -> str:
         """The HTML of the PDF."""
         return zlib.decompress(self.packed_html).decode("utf-8")
 
-    @property
-    def sheets_html(self) -> str:
-        """The HTML of the letter sheets alone ('' when their pages need not be counted)."""
-        return zlib.decompress(self.packed_sheets).decode("utf-8") if self.packed_sheets else ""
-
     def run(self) -> Rendered:
-        from ..pdf import make_fetcher, weasyprint_warnings
+        from ..pdf import make_fetcher, render_pdf, weasyprint_warnings
 
         with weasyprint_warnings() as warnings:
-            data = self._render(make_fetcher(self.asset_roots, self.memory))
-        return Rendered(data, list(dict.fromkeys(warnings)))  # each once
-
-    def _render(self, fetcher) -> bytes:
-        from ..pdf import render_pdf
-        from ..sheets import add_sheet_marks, count_sheet_pages
-
-        html = self.html
-        if self.packed_sheets:
-            from weasyprint import HTML
-
-            base = self.base_dir.as_uri() + "/"
-            sheets = HTML(string=self.sheets_html, base_url=base, url_fetcher=fetcher).render()
-            html = add_sheet_marks(
-                html, count_sheet_pages(sheets), self.sheet_label, self.mark_size
+            fetcher = make_fetcher(self.asset_roots, self.memory)
+            data = render_pdf(
+                self.html, self.base_dir, fetcher, self.identifier, self.direction, forms=True
             )
-        return render_pdf(html, self.base_dir, fetcher, self.identifier, self.direction, forms=True)
+        return Rendered(data, list(dict.fromkeys(warnings)))  # each once
 
 
 class PdfFormat(OutputFormat):
@@ -95,7 +75,7 @@ class PdfFormat(OutputFormat):
         from ..layout import template_dirs
         from ..pdf import MEMORY_SCHEME, qr_svg
         from ..pipeline import guide_context, stylesheets
-        from ..sheets import counter_content
+        from ..sheets import counter_content, sheet_marks
 
         code, guide_id = unit.code, unit.guide_id
         context = guide_context(unit)
@@ -104,6 +84,8 @@ class PdfFormat(OutputFormat):
         sheets, memory_assets = stylesheets(unit.project)
         memory.update(memory_assets)
         plain = unit.renderer.interface.plain
+        guide = unit.site.guides[guide_id]
+        mark = plain(N_("Letter: page %(page)s of %(pages)s"))
         options = dict(
             print=True,
             paper=unit.paper,
@@ -111,14 +93,12 @@ class PdfFormat(OutputFormat):
             qr_src=qr_url,
             # safe inside <style>: counter_content escapes quotes, backslashes and angle brackets
             page_label=Markup(counter_content(plain(N_("Page %(page)s of %(pages)s")))),
+            # safe inside <style> for the same reason (sheet_marks quotes with counter_content)
+            sheet_marks=Markup(
+                sheet_marks(len(guide.letters), mark, "14pt" if self.large else "10pt")
+            ),
         )
         html = unit.renderer.render("guide_pdf.html", stylesheets=sheets, **options, **context)
-        guide = unit.site.guides[guide_id]
-        sheets_html = ""
-        if self.large and guide.letters:  # large-print letters often need more than a page
-            sheets_html = unit.renderer.render(
-                "guide_pdf.html", stylesheets=sheets, sheets_only=True, **options, **context
-            )
         roots = template_dirs(unit.project.root)
         return PdfJob(
             self.path(guide_id, code),
@@ -131,9 +111,6 @@ class PdfFormat(OutputFormat):
             memory,
             f"{guide_id}/{code}/{guide.edition}{self.suffix}",
             unit.site.locale.dir,
-            pack(sheets_html) if sheets_html else b"",
-            plain(N_("Letter: page %(page)s of %(pages)s")),
-            "14pt" if self.large else "10pt",
         )
 
 
