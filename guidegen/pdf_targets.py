@@ -40,20 +40,18 @@ def install_reference_hook() -> None:
     document.layout_document = layout_document
 
 
-def repair_lookups(collector) -> int:
-    """Name the targets of each reference and untie its own counters; return how many."""
-    repaired = 0
+def repair_lookups(collector) -> None:
+    """Name the targets of each reference and untie its own counters from theirs."""
     for (box, css_token), item in collector.counter_lookup_items.items():
         if css_token != "content" or not _aliased(item):
             continue
         names = _target_names(box)
         if names is None:
             continue
-        counters = [name for names_ in item.missing_target_counters.values() for name in names_]
+        wanted = item.missing_target_counters.values()
+        counters = list(dict.fromkeys(counter for counters in wanted for counter in counters))
         item.missing_target_counters = {name: list(counters) for name in names}
         item.missing_counters = []
-        repaired += 1
-    return repaired
 
 
 def _aliased(item) -> bool:
