@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections import ChainMap
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, cast
 
 from .output import write_atomic
 from .problems import Location, Problem, Report
 
 CACHE_FORMAT = 3
 PACKAGE_DIR = Path(__file__).resolve().parent
-V = TypeVar("V")
 
 
 def digest(*parts: object) -> str:
@@ -80,14 +81,24 @@ class BuildCache:
         data = {"format": CACHE_FORMAT, **asdict(self)}
         write_atomic(path, json.dumps(data, sort_keys=True).encode("utf-8"), path.parent)
 
-    def added_since(self, earlier: BuildCache) -> BuildCache:
-        """Return the entries this cache has that earlier did not (what a worker learnt)."""
-        return BuildCache(
-            _added(self.outputs, earlier.outputs),
-            _added(self.coverage, earlier.coverage),
-            _added(self.checks, earlier.checks),
-            _added(self.labels, earlier.labels),
+    @contextmanager
+    def recording(self) -> Iterator[BuildCache]:
+        """Yield a cache that collects what is added to (or replaced in) this one inside the
+        block: what a worker learnt. The entries already here are not walked, so a forked
+        worker does not write into the pages holding them (they stay shared with the build)."""
+        tables: tuple[dict, ...] = (self.outputs, self.coverage, self.checks, self.labels)
+        added = BuildCache()
+        new: tuple[dict, ...] = (added.outputs, added.coverage, added.checks, added.labels)
+        # Inside the block each table reads the new entries, then the old; writes go to new.
+        self.outputs, self.coverage, self.checks, self.labels = (
+            cast(dict, ChainMap(n, t)) for n, t in zip(new, tables, strict=True)
         )
+        try:
+            yield added
+        finally:
+            for table, entries in zip(tables, new, strict=True):
+                table.update(entries)
+            self.outputs, self.coverage, self.checks, self.labels = tables
 
     def merge(self, other: BuildCache) -> None:
         """Add another cache's entries (a worker's) to this one."""
@@ -103,10 +114,6 @@ class BuildCache:
             compute(scratch)
             self.checks[key] = problem_rows(scratch.problems)
         add_rows(report, self.checks[key])
-
-
-def _added(mine: dict[str, V], theirs: dict[str, V]) -> dict[str, V]:
-    return {k: v for k, v in mine.items() if k not in theirs}
 
 
 def problem_rows(problems: Iterable[Problem]) -> list[dict]:

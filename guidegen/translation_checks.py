@@ -188,11 +188,11 @@ def check_translations(
                 also(locale, owner)
 
     def learn(owner: str) -> BuildCache:
-        known = BuildCache({}, dict(cache.coverage), dict(cache.checks), dict(cache.labels))
-        parsed = parsed_keys()
-        check_owner(owner)
-        set_aside_parsed(parsed, keep=keep_catalogs)
-        return cache.added_since(known)
+        with cache.recording() as added:
+            parsed = parsed_keys()
+            check_owner(owner)
+            set_aside_parsed(parsed, keep=keep_catalogs)
+        return added
 
     todo = [
         owner

@@ -76,3 +76,27 @@ def test_a_worker_killed_mid_round_is_reported_not_waited_for():
 
     with Crew(2) as crew, pytest.raises(WorkerDied, match="exit code -9"):
         list(crew.map(die, ["a", "b", "c", "last"]))
+
+
+def test_a_cache_records_what_a_worker_adds_without_walking_what_it_inherited():
+    """What a worker learnt is collected as it is added: the entries it inherited are never
+    iterated (walking them wrote into pages shared with the build, and took time quadratic in
+    the guides). Fails if recording copies or walks the existing tables."""
+    from guidegen.cache import BuildCache
+
+    class Untouchable(dict):
+        def __iter__(self):
+            raise AssertionError("an inherited table was walked")
+
+        keys = values = items = copy = __iter__
+
+    cache = BuildCache(checks=Untouchable({"old": [{"a": 1}]}), labels=Untouchable({"l": 1}))
+    with cache.recording() as added:
+        assert "old" in cache.checks and cache.checks["old"] == [{"a": 1}]
+        cache.checks["new"] = []
+        cache.labels["l"] = 2  # replaced: what the worker learnt too
+        cache.coverage["c"] = [1, 2]
+    assert dict(added.checks) == {"new": []}
+    assert dict(added.labels) == {"l": 2} and dict(added.coverage) == {"c": [1, 2]}
+    assert type(cache.checks) is Untouchable and dict.__getitem__(cache.checks, "new") == []
+    assert dict.__getitem__(cache.labels, "l") == 2
