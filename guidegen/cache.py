@@ -84,8 +84,9 @@ class BuildCache:
     @contextmanager
     def recording(self) -> Iterator[BuildCache]:
         """Yield a cache that collects what is added to (or replaced in) this one inside the
-        block: what a worker learnt. The entries already here are not walked, so a forked
-        worker does not write into the pages holding them (they stay shared with the build)."""
+        block: what a worker learnt. The entries already here are never walked or copied
+        (copying them for every guide took time quadratic in the guides). Inside the block the
+        tables are mappings, not dicts: do not save the cache there."""
         tables: tuple[dict, ...] = (self.outputs, self.coverage, self.checks, self.labels)
         added = BuildCache()
         new: tuple[dict, ...] = (added.outputs, added.coverage, added.checks, added.labels)

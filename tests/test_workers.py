@@ -80,8 +80,8 @@ def test_a_worker_killed_mid_round_is_reported_not_waited_for():
 
 def test_a_cache_records_what_a_worker_adds_without_walking_what_it_inherited():
     """What a worker learnt is collected as it is added: the entries it inherited are never
-    iterated (walking them wrote into pages shared with the build, and took time quadratic in
-    the guides). Fails if recording copies or walks the existing tables."""
+    iterated (copying them for every guide took time quadratic in the guides). Fails if
+    recording copies or walks the existing tables."""
     from guidegen.cache import BuildCache
 
     class Untouchable(dict):
