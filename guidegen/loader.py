@@ -38,14 +38,6 @@ class Project:
     shared_docs: dict[str, YamlDoc] = field(default_factory=dict)  # parsed shared files, by name
     guide_files: dict[str, Path] = field(default_factory=dict)  # guide id -> its YAML file
 
-    def set_aside_places(self) -> None:
-        """Forget where each node of the YAML files stands (see YamlDoc.set_aside_places): a
-        build does once the project is loaded and checked, before its workers are forked."""
-        for name, doc in self.shared_docs.items():
-            doc.set_aside_places(partial(parse_again, self.root / CONTENT_DIR / name, self.root))
-        for guide_id, doc in self.docs.items():
-            doc.set_aside_places(partial(parse_again, self.guide_path(guide_id), self.root))
-
     def guide_path(self, guide_id: str) -> Path:
         """Return the YAML file a guide was read from (.yaml or .yml)."""
         found = self.guide_files.get(guide_id)  # (asked for often: no default built each time)
@@ -96,6 +88,7 @@ def _load_shared(project: Project, name: str, report: Report, read=load_yaml) ->
                 f"invalid id '{key}'",
                 "use lowercase letters, digits and hyphens",
             )
+    yaml_doc.set_aside_places(partial(parse_again, path, project.root))
     return entries
 
 
@@ -111,6 +104,7 @@ def _load_guides(
     guides: dict[str, Guide] = {}
     docs: dict[str, YamlDoc] = {}
     files: dict[str, Path] = {}
+    resolved = root.resolve()
     for path in guide_files(root):
         if path.stem in files:
             report.error(
@@ -142,6 +136,7 @@ def _load_guides(
             )
         guides[path.stem] = guide
         docs[path.stem] = yaml_doc
+        yaml_doc.set_aside_places(partial(parse_again, path, resolved))
     return guides, docs, files
 
 
@@ -150,14 +145,18 @@ def check_references(project: Project, report: Report) -> None:
     for guide_id, guide in project.guides.items():
         doc = project.docs[guide_id]
         for ref in _source_refs(guide):
-            _check_ref(ref.id, project.sources, "source", "content/sources.yaml", ref.at, report)
+            unknown = _unknown(ref.id, project.sources, "source", "content/sources.yaml")
+            if unknown:
+                report.error(ref.at, *unknown)
         for field_name, table, kind, where in (
             ("terms", project.terms, "glossary term", "content/glossary.yaml"),
             ("contacts", project.contacts, "contact", "content/contacts.yaml"),
             ("related", project.guides, "guide", "content/guides/"),
         ):
             for i, key in enumerate(getattr(guide, field_name)):
-                _check_ref(key, table, kind, where, doc.where((field_name, i)), report)
+                unknown = _unknown(key, table, kind, where)
+                if unknown:  # placed only then: a deeper place may mean parsing the file again
+                    report.error(doc.where((field_name, i)), *unknown)
         listed = {ref.id for ref in guide.sources}
         for ref in _source_refs(guide)[len(guide.sources) :]:
             if ref.id in project.sources and ref.id not in listed:
@@ -168,12 +167,13 @@ def check_references(project: Project, report: Report) -> None:
                 )
 
 
-def _check_ref(key, table, kind, where, at, report: Report) -> None:
+def _unknown(key, table, kind, where) -> tuple[str, str] | None:
+    """Return the message and hint for a reference to a missing entry; None if it exists."""
     if key in table:
-        return
+        return None
     close = difflib.get_close_matches(key, list(table), n=1)
     hint = f"did you mean '{close[0]}'?" if close else f"define it in {where}"
-    report.error(at, f"unknown {kind} '{key}'", hint)
+    return f"unknown {kind} '{key}'", hint
 
 
 def _source_refs(guide: Guide) -> list[SourceRef]:

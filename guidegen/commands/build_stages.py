@@ -193,7 +193,6 @@ def load_and_validate(state: Build, crew: Crew) -> None:
     project = load_project(options.project, report, state.cache, state.hasher, state.parsed)
     fail_on_problems(report, options.strict)
     assert project is not None  # load_project reports an error whenever it returns None
-    project.set_aside_places()
     state.project = project  # before the workers are forked: they render from it
     validate(
         project,
