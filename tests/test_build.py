@@ -284,11 +284,15 @@ def test_a_build_collects_cycles_rarely_and_restores_the_collector(tmp_project, 
 
 
 def test_a_worker_sets_catalogs_aside_packed_and_drops_them_after_rendering(tmp_project):
-    """A check worker keeps the catalogs it parsed packed until it renders their guide, then
-    drops them; so is each localised guide. Read again, they show the same."""
+    """A check worker keeps the catalogs it parsed packed (and compressed) until it renders
+    their guide, then drops them; so is each localised guide. Read again, they show the same."""
+    import pickle
+    import zlib
+
     from guidegen import i18n
     from guidegen.loader import load_project
     from guidegen.localize import localize_site
+    from guidegen.po import pack
     from guidegen.problems import Report
 
     root = tmp_project()
@@ -298,6 +302,9 @@ def test_a_worker_sets_catalogs_aside_packed_and_drops_them_after_rendering(tmp_
         fresh = i18n.read_catalog(path, Report(root))
         i18n.set_aside_parsed(set(), keep=True)
         assert not i18n.parsed_keys()  # set aside: only the packed copy is left
+        ((kept, _),) = i18n._PACKED.values()
+        plain = pickle.dumps(pack(fresh, notes=False), pickle.HIGHEST_PROTOCOL)
+        assert zlib.decompress(kept) == plain and len(kept) < len(plain) * 0.6  # compressed
         unpacked = i18n.read_catalog(path, Report(root))
         assert unpacked is not fresh and unpacked is not None and fresh is not None
         assert [(m.context, m.id, m.string, m.flags) for m in unpacked.messages] == [
