@@ -12,7 +12,7 @@ import json
 from collections import ChainMap
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, cast
 
@@ -77,8 +77,8 @@ class BuildCache:
             return cls()
 
     def save(self, path: Path) -> None:
-        """Write the cache atomically."""
-        data = {"format": CACHE_FORMAT, **asdict(self)}
+        """Write the cache atomically (its tables as they are: asdict would copy them all)."""
+        data = {"format": CACHE_FORMAT, **{f.name: getattr(self, f.name) for f in fields(self)}}
         write_atomic(path, json.dumps(data, sort_keys=True).encode("utf-8"), path.parent)
 
     @contextmanager
