@@ -49,7 +49,7 @@ def po_locale(code: str) -> str:
 
 
 _PARSED: dict[tuple[Path, int, int], tuple[PoFile | None, list]] = {}
-_PACKED: dict[tuple[Path, int, int], tuple[bytes | None, list]] = {}  # set aside, compact
+_PACKED: dict[tuple[Path, int, int], bytes] = {}  # set aside, compact (see _compact)
 
 
 def read_catalog(path: Path, report: Report) -> PoFile | None:
@@ -65,9 +65,8 @@ def read_catalog(path: Path, report: Report) -> PoFile | None:
         return None
     if key not in _PARSED:
         if key in _PACKED:  # parsed and set aside (see set_aside_parsed)
-            packed, problems = _PACKED.pop(key)
-            catalog = None if packed is None else unpack(pickle.loads(zlib.decompress(packed)))
-            _PARSED[key] = (catalog, problems)
+            packed, problems = pickle.loads(zlib.decompress(_PACKED.pop(key)))
+            _PARSED[key] = (None if packed is None else unpack(packed), problems)
         else:
             scratch = Report(report.root)
             _PARSED[key] = (read_po(path, scratch), scratch.problems)
@@ -103,14 +102,14 @@ def set_aside_parsed(since: set, keep: bool) -> None:
     for key in [key for key in _PARSED if key not in since]:
         catalog, problems = _PARSED.pop(key)
         if keep:
-            _PACKED[key] = (None if catalog is None else _compact(catalog), problems)
+            _PACKED[key] = _compact(catalog, problems)
 
 
-def _compact(catalog: PoFile) -> bytes:
-    """Return a catalog as set_aside_parsed keeps it: without notes (it is read, not merged),
-    pickled and compressed."""
-    packed = pickle.dumps(pack(catalog, notes=False), pickle.HIGHEST_PROTOCOL)
-    return zlib.compress(packed, 1)
+def _compact(catalog: PoFile | None, problems: list) -> bytes:
+    """Return a catalog and the problems reading it found as set_aside_parsed keeps them:
+    without the catalog's notes (it is read, not merged), pickled and compressed."""
+    packed = None if catalog is None else pack(catalog, notes=False)
+    return zlib.compress(pickle.dumps((packed, problems), pickle.HIGHEST_PROTOCOL), 1)
 
 
 def drop_catalogs(paths: Iterable[Path]) -> None:

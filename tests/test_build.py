@@ -283,6 +283,27 @@ def test_a_build_collects_cycles_rarely_and_restores_the_collector(tmp_project, 
     assert seen == [BUILD_THRESHOLDS] and gc.get_threshold() == before
 
 
+def test_a_catalog_set_aside_reports_its_problems_again_when_read(tmp_path):
+    """The problems reading a catalog found are set aside with it (packed too) and reported
+    again, the same, each time it is read."""
+    from guidegen import i18n
+    from guidegen.problems import Report
+
+    path = tmp_path / "broken.po"
+    path.write_text('msgid "a"\nmsgstr "b\n', encoding="utf-8")  # the string never ends
+    i18n.forget_catalogs()
+    try:
+        first = Report(tmp_path)
+        assert i18n.read_catalog(path, first) is None and first.problems
+        i18n.set_aside_parsed(set(), keep=True)
+        assert not i18n.parsed_keys() and len(i18n._PACKED) == 1
+        again = Report(tmp_path)
+        assert i18n.read_catalog(path, again) is None
+        assert again.problems == first.problems
+    finally:
+        i18n.forget_catalogs()
+
+
 def test_a_worker_sets_catalogs_aside_packed_and_drops_them_after_rendering(tmp_project):
     """A check worker keeps the catalogs it parsed packed (and compressed) until it renders
     their guide, then drops them; so is each localised guide. Read again, they show the same."""
@@ -302,8 +323,8 @@ def test_a_worker_sets_catalogs_aside_packed_and_drops_them_after_rendering(tmp_
         fresh = i18n.read_catalog(path, Report(root))
         i18n.set_aside_parsed(set(), keep=True)
         assert not i18n.parsed_keys()  # set aside: only the packed copy is left
-        ((kept, _),) = i18n._PACKED.values()
-        plain = pickle.dumps(pack(fresh, notes=False), pickle.HIGHEST_PROTOCOL)
+        (kept,) = i18n._PACKED.values()
+        plain = pickle.dumps((pack(fresh, notes=False), []), pickle.HIGHEST_PROTOCOL)
         assert zlib.decompress(kept) == plain and len(kept) < len(plain) * 0.6  # compressed
         unpacked = i18n.read_catalog(path, Report(root))
         assert unpacked is not fresh and unpacked is not None and fresh is not None
