@@ -77,6 +77,17 @@ def sections(guide: Guide, doc: YamlDoc | None = None) -> list[Section]:
     return [s for s in result if any(text for _, text in s.contexts)]
 
 
+def load_english_tables() -> None:
+    """Load what check_english reads (the syllable table, textstat's hyphenation dictionary and
+    word lists) in this process, so that workers forked after it share those pages instead of
+    each loading its own copy (about 16 MB a worker)."""
+    import textstat
+
+    if syllables.install():
+        syllables.syllable_table()
+    textstat.flesch_kincaid_grade("A guidegenish warm-up sentence of plain words.")
+
+
 def check_english(guide: Guide, doc: YamlDoc | None, config: Config, report: Report) -> None:
     """Warn about English sections above the grade threshold and sentences that run long."""
     import textstat

@@ -7,12 +7,14 @@ and passage limits; these are the checks that read the translations and measure 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from .cache import BuildCache, Hasher
 from .config import LocaleConfig
 from .loader import Project
 from .problems import Report
-from .readability import check_guide_readability
+from .readability import check_guide_readability, load_english_tables
+from .scripts import locale_script
 from .translation_checks import check_translations
 from .workers import Crew
 
@@ -45,9 +47,18 @@ def validate(
 
     if crew is None:
         with Crew(jobs) as own:
+            own.before_fork(partial(_load_tables, project))
             check_translations(project, report, cache, hasher, each_guide, own)
     else:
+        crew.before_fork(partial(_load_tables, project))
         check_translations(project, report, cache, hasher, each_guide, crew, keep_catalogs=True)
     for guide_id, guide in project.guides.items():  # guides no catalog check reached
         if guide_id not in read:
             check_guide_readability(project, guide, report, cache, hasher)
+
+
+def _load_tables(project: Project) -> None:
+    """Load the read-only tables every check worker reads (forked next, they share them)."""
+    load_english_tables()
+    for code in project.config.codes:
+        locale_script(code)  # Babel's CLDR data

@@ -115,6 +115,13 @@ class Crew:
         self._connections: list = []
         self._processes: list = []
         self._home: dict = {}  # item key -> the worker that did it
+        self._before_fork: list[Callable[[], None]] = []
+
+    def before_fork(self, function: Callable[[], None]) -> None:
+        """Run function in this process just before the workers are forked, if they are not
+        yet: what it loads (read-only tables) is then shared by the workers, not made by each."""
+        if not self.forked:
+            self._before_fork.append(function)
 
     def __enter__(self) -> Crew:
         return self
@@ -158,6 +165,8 @@ class Crew:
         global _FORKED
         _FORKED = function
         context = multiprocessing.get_context("fork")
+        for prepare in self._before_fork:
+            prepare()
         gc.freeze()  # the workers' collector leaves inherited objects alone (fewer copied pages)
         try:
             for _ in range(count):

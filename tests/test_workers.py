@@ -100,3 +100,27 @@ def test_a_cache_records_what_a_worker_adds_without_walking_what_it_inherited():
     assert dict(added.labels) == {"l": 2} and dict(added.coverage) == {"c": [1, 2]}
     assert type(cache.checks) is Untouchable and dict.__getitem__(cache.checks, "new") == []
     assert dict.__getitem__(cache.labels, "l") == 2
+
+
+_PREPARED: list[int] = []  # which process ran the crew's preparation
+
+
+def _prepared(item: str) -> tuple[int, list[int]]:
+    return os.getpid(), list(_PREPARED)
+
+
+def test_what_runs_before_the_fork_runs_once_here_and_the_workers_inherit_it():
+    _PREPARED.clear()
+    with Crew(2) as crew:
+        crew.before_fork(lambda: _PREPARED.append(os.getpid()))
+        answers = list(crew.map(_prepared, ["a", "b", "c", "d"]))
+        crew.before_fork(lambda: _PREPARED.append(-1))  # forked already: never runs
+        answers += list(crew.map(_prepared, ["e", "f"]))
+    assert {pid for pid, _ in answers} - {os.getpid()}, "the items ran in workers"
+    assert all(seen == [os.getpid()] for _, seen in answers)
+    assert _PREPARED == [os.getpid()]
+    _PREPARED.clear()
+    with Crew(1) as crew:  # no workers: nothing to prepare for
+        crew.before_fork(lambda: _PREPARED.append(os.getpid()))
+        assert list(crew.map(_prepared, ["a", "b"])) == [(os.getpid(), [])] * 2
+    assert not _PREPARED
