@@ -78,9 +78,9 @@ def sections(guide: Guide, doc: YamlDoc | None = None) -> list[Section]:
 
 
 def load_english_tables() -> None:
-    """Load what check_english reads (the syllable table, textstat's hyphenation dictionary and
-    word lists) in this process, so that workers forked after it share those pages instead of
-    each loading its own copy (about 16 MB a worker)."""
+    """Load what check_english reads first (the syllable table and textstat's hyphenation
+    dictionary) in this process, so that workers forked after it share those pages instead of
+    each loading its own copy (about 14 MB a worker)."""
     import textstat
 
     if syllables.install():

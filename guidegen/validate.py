@@ -45,12 +45,13 @@ def validate(
             read.add(guide_id)
             check_guide_readability(project, project.guides[guide_id], report, cache, hasher)
 
+    prepare = partial(_load_tables, project)
     if crew is None:
         with Crew(jobs) as own:
-            own.before_fork(partial(_load_tables, project))
+            own.before_fork(prepare)
             check_translations(project, report, cache, hasher, each_guide, own)
     else:
-        crew.before_fork(partial(_load_tables, project))
+        crew.before_fork(prepare)
         check_translations(project, report, cache, hasher, each_guide, crew, keep_catalogs=True)
     for guide_id, guide in project.guides.items():  # guides no catalog check reached
         if guide_id not in read:

@@ -449,30 +449,3 @@ def test_the_templates_gettext_means_what_the_i18n_extensions_newstyle_gettext_m
             assert (
                 ours.from_string(source).render(messages=messages, formats=formats) == expected
             )  # kept ones
-
-
-def _syllable_table_loads(item: object = None) -> int:
-    from guidegen import syllables
-
-    return syllables.syllable_table.cache_info().misses
-
-
-def test_check_workers_inherit_the_syllable_table_instead_of_each_loading_its_own(tmp_project):
-    """The build process loads the reading-level tables once, just before forking the check
-    workers (shared pages); a worker that loaded its own would count one more load."""
-    from guidegen import syllables
-    from guidegen.cache import BuildCache
-    from guidegen.loader import load_project
-    from guidegen.problems import Report
-    from guidegen.validate import validate
-    from guidegen.workers import Crew
-
-    root = tmp_project()
-    syllables.syllable_table.cache_clear()
-    report = Report(root)
-    with Crew(2) as crew:
-        validate(load_project(root, report), report, BuildCache(), crew=crew)
-        assert crew.forked
-        here = _syllable_table_loads()
-        in_workers = set(crew.map(_syllable_table_loads, ["a", "b", "c", "d"]))
-    assert here == 1 and in_workers == {1}
