@@ -204,7 +204,9 @@ def check_translations(
         )
     ]
     if crew is not None and crew.workers > 1 and len(todo) > 1:
-        for added in crew.map(learn, todo, key=lambda owner: owner):
+        # Unordered: each worker checks a run of neighbouring guides (see Crew.map); what
+        # they add are distinct entries, merged in any order, and replayed in order below.
+        for added in crew.map(learn, todo, key=lambda owner: owner, ordered=False):
             cache.merge(added)
     for owner in owners:  # replays what the workers found, in order (or checks, without them)
         parsed = parsed_keys()

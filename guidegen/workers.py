@@ -133,9 +133,17 @@ class Crew:
     def forked(self) -> bool:
         return bool(self._processes)
 
-    def map(self, function: Callable, items: list, key: Callable | None = None) -> Iterator:
-        """Yield function(item) for each item in order; an exception in a worker is raised
-        here, as it would be without workers."""
+    def map(
+        self, function: Callable, items: list, key: Callable | None = None, ordered: bool = True
+    ) -> Iterator:
+        """Yield function(item) for each item, in order (ordered=False: as the workers finish
+        them); an exception in a worker is raised here, as it would be without workers.
+
+        Unordered, each worker takes a run of neighbouring items of its own (the next one
+        when its run is done takes the far end of the longest run left): an item's objects,
+        loaded next to its neighbours', share memory pages with them, so a worker that reads
+        one run of items copies fewer of the pages it inherited. In order, the workers take
+        the next item as they are free, so that no result waits long in this process."""
         alone = self.workers <= 1 or "fork" not in multiprocessing.get_all_start_methods()
         if alone or (not self.forked and len(items) <= 1):
             yield from (function(item) for item in items)
@@ -144,7 +152,7 @@ class Crew:
             self._send_all(("round", function))
         else:
             self._fork(function, min(self.workers, len(items)))
-        yield from self._dispatch(items, key or (lambda item: None))
+        yield from self._dispatch(items, key or (lambda item: None), ordered)
 
     def close(self, at_once: bool = False) -> None:
         """Stop the workers: when they are done (at_once: now, after a failure)."""
@@ -184,9 +192,9 @@ class Crew:
         for connection in self._connections:
             connection.send(message)
 
-    def _dispatch(self, items: list, key: Callable) -> Iterator:
+    def _dispatch(self, items: list, key: Callable, ordered: bool) -> Iterator:
         """Send items a few at a time to free workers, each preferring its own; yield results
-        in order as they arrive."""
+        in order, or as they arrive."""
         count = len(self._connections)
         chunk = max(1, min(_MOST_PER_CHUNK, len(items) // (count * 8)))
         keys = [key(item) for item in items]
@@ -195,6 +203,10 @@ class Crew:
         for index in reversed(range(len(items))):  # popped from the end: in order
             home = self._home.get(keys[index])
             (anyone if home is None else queues[home]).append(index)
+        if not ordered:  # each worker a run of its own: its share of the items without a home
+            for worker, run in enumerate(_runs(anyone[::-1], count)):
+                queues[worker][:0] = run[::-1]  # after the items it did before
+            anyone = []
         sent: dict[int, list[list[int]]] = {w: [] for w in range(count)}
         results: dict[int, object] = {}
 
@@ -216,13 +228,15 @@ class Crew:
         try:
             for worker in range(count):
                 give(worker)
-            yield from self._collect(len(items), sent, results, give)
+            yield from self._collect(len(items), sent, results, give, ordered)
         except BaseException:  # a failure, or the caller stopped reading: the round is lost
             self.close(at_once=True)
             raise
 
-    def _collect(self, total: int, sent: dict, results: dict, give: Callable) -> Iterator:
-        following = 0
+    def _collect(
+        self, total: int, sent: dict, results: dict, give: Callable, ordered: bool
+    ) -> Iterator:
+        following = 0  # results yielded
         while following < total:
             busy = [self._connections[w] for w in sent if sent[w]]
             for connection in multiprocessing.connection.wait(busy):
@@ -231,11 +245,22 @@ class Crew:
                 indices = sent[worker].pop(0)
                 if answer[0] == "failed":
                     raise answer[1]
-                results.update(zip(indices, answer[1], strict=True))
                 give(worker)
-            while following in results:
-                yield results.pop(following)
-                following += 1
+                if not ordered:
+                    yield from answer[1]
+                    following += len(indices)
+                    continue
+                results.update(zip(indices, answer[1], strict=True))
+                while following in results:
+                    yield results.pop(following)
+                    following += 1
+
+
+def _runs(indices: list[int], count: int) -> list[list[int]]:
+    """Return indices cut into count runs of neighbours, as long as each other (±1)."""
+    size, extra = divmod(len(indices), count)
+    starts = [n * size + min(n, extra) for n in range(count + 1)]
+    return [indices[starts[n] : starts[n + 1]] for n in range(count)]
 
 
 def _receive(connection, process):

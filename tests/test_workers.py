@@ -51,6 +51,35 @@ def test_a_later_round_goes_to_the_worker_that_did_the_same_key_and_keeps_its_me
     assert not _LEARNT, "nothing ran in this process"
 
 
+def _runs_of(indices: list[int]) -> int:
+    """Return how many runs of consecutive numbers indices (sorted) make."""
+    return sum(1 for n, index in enumerate(indices) if n == 0 or indices[n - 1] != index - 1)
+
+
+def test_unordered_each_worker_takes_a_run_of_neighbouring_items_and_every_result_comes_once():
+    items = list(range(48))
+
+    def which(item: int) -> tuple[int, int]:
+        time.sleep(0.005)
+        return os.getpid(), item
+
+    with Crew(2) as crew:
+        results = list(crew.map(which, items, key=lambda item: item, ordered=False))
+        again = list(crew.map(partial(_pid_and_memory, 0), [str(i) for i in items]))
+    assert sorted(item for _, item in results) == items  # each once, whatever the order
+    done: dict[int, list[int]] = {}
+    for pid, item in results:
+        done.setdefault(pid, []).append(item)
+    assert len(done) == 2 and os.getpid() not in done
+    for pid, mine in done.items():
+        # its own run, and at most a few items taken from the far end of the other's
+        assert _runs_of(sorted(mine)) <= 2, f"worker {pid} did {sorted(mine)}"
+    # in order (the default), the free worker takes the next item: the items interleave
+    assert [key for _, key, _ in again] == [str(i) for i in items]
+    interleaved = {pid: [int(key) for p, key, _ in again if p == pid] for pid, _, _ in again}
+    assert max(_runs_of(mine) for mine in interleaved.values()) > 2
+
+
 def test_one_worker_runs_every_round_in_this_process():
     with Crew(1) as crew:
         assert list(crew.map(lambda item: (os.getpid(), item), ["a", "b"])) == [

@@ -341,9 +341,10 @@ def render_pages(
     heavy: list[tuple[Job, str]] = []
     render = partial(_render_guide, pages)
     # Last checked, first rendered: the passages a worker rendered to check them are then
-    # still in its Markdown cache when the pages show them.
+    # still in its Markdown cache when the pages show them. Written as they come (the
+    # manifest is sorted, the report sorted when read): no worker's pages wait here.
     last_first = list(guides.values())[::-1]
-    for rendered, problems in crew.map(render, last_first, key=_guide_of):
+    for rendered, problems in crew.map(render, last_first, key=_guide_of, ordered=False):
         state.report.extend(problems)
         for item, made in rendered:
             if isinstance(made, Output):
