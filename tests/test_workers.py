@@ -153,3 +153,35 @@ def test_what_runs_before_the_fork_runs_once_here_and_the_workers_inherit_it():
         crew.before_fork(lambda: _PREPARED.append(os.getpid()))
         assert list(crew.map(_prepared, ["a", "b"])) == [(os.getpid(), [])] * 2
     assert not _PREPARED
+
+
+def _locale_data_loaded(_item: str) -> list[str]:
+    from babel import localedata
+
+    return sorted(localedata._cache)  # Babel's cache of loaded CLDR data, as this worker has it
+
+
+def test_page_workers_inherit_babels_locale_data_instead_of_each_loading_its_own(
+    tmp_project, tmp_path
+):
+    """A build loads the CLDR data its pages read (dates, names) once, just before forking
+    the workers that check and render the guides; a worker that has it already when the
+    render round starts loads none of its own."""
+    from babel import localedata
+
+    from guidegen.cache import BuildCache
+    from guidegen.commands.build import BuildOptions, BuildResult
+    from guidegen.commands.build_stages import Build, load_and_validate, running
+    from guidegen.formats import select
+    from guidegen.problems import Report
+
+    root = tmp_project()
+    options = BuildOptions(project=root, out=tmp_path / "out", formats=("html",), jobs=2)
+    state = Build(options, BuildResult(Report(root)), BuildCache(), select(("html",)))
+    localedata._cache.clear()  # what earlier tests loaded in this process is not inherited
+    with running(state), Crew(2) as crew:
+        load_and_validate(state, crew)  # checks the guides in the workers it forks
+        assert crew.forked
+        in_workers = list(crew.map(_locale_data_loaded, ["a", "b", "c", "d"]))
+    assert {"en", "zh", "zh_Hans"} <= set(_locale_data_loaded("here"))
+    assert all({"en", "zh", "zh_Hans"} <= set(loaded) for loaded in in_workers)

@@ -49,7 +49,7 @@ from ..pipeline import (
 from ..plan import SITE_FORMAT, Plan, Planned, Selection, plan_outputs
 from ..problems import Location, Report
 from ..progress import Progress
-from ..render import PageRenderer, make_environment
+from ..render import PageRenderer, load_locale_data, make_environment
 from ..stamp import write_stamp
 from ..validate import validate
 from ..versions import (
@@ -194,6 +194,8 @@ def load_and_validate(state: Build, crew: Crew) -> None:
     fail_on_problems(report, options.strict)
     assert project is not None  # load_project reports an error whenever it returns None
     state.project = project  # before the workers are forked: they render from it
+    codes = [*project.config.codes, project.config.original_language]
+    crew.before_fork(partial(load_locale_data, codes))  # what every page reads, shared
     validate(
         project,
         report,
