@@ -205,7 +205,7 @@ class Crew:
             (anyone if home is None else queues[home]).append(index)
         if not ordered:  # each worker a run of its own: its share of the items without a home
             for worker, run in enumerate(_runs(anyone[::-1], count)):
-                queues[worker][:0] = run[::-1]  # after the items it did before
+                queues[worker][:0] = run[::-1]  # popped from the end: after its own, in order
             anyone = []
         sent: dict[int, list[list[int]]] = {w: [] for w in range(count)}
         results: dict[int, object] = {}

@@ -390,3 +390,34 @@ def test_a_projects_own_guide_body_can_still_use_the_themes_letter_macros(tmp_pr
     assert blank.startswith('<span class="blank') and '<span class="blank-rule">' in blank
     assert '<span class="blank-label">' in blank
     assert html.split('<div class="own-body">')[1].startswith('<div class="letter-body">\n  <p')
+
+
+def test_results_taken_as_the_workers_finish_build_what_one_process_builds(tmp_project):
+    """With two workers the check and page rounds use each guide's results as they arrive
+    (Crew.map, ordered=False): what a build writes must not depend on which worker finished
+    first. Three copies of the tiny guide, built at -j 1 and -j 2, give the same files."""
+    content = FIXTURES / "tiny" / "content"
+    copies = {}
+    for rel in (
+        "guides/leave-list.yaml",
+        "locales/zh-Hans/guides/leave-list.po",
+        "locales/templates/guides/leave-list.pot",
+    ):
+        for n in range(3):
+            text = (content / rel).read_text(encoding="utf-8")
+            copies[f"content/{rel.replace('leave-list', f'leave-list-{n}')}"] = text.replace(
+                "leave-list", f"leave-list-{n}"
+            )
+    root = tmp_project(copies)
+    built = {}
+    for jobs in (1, 2):
+        out = root.parent / f"out-j{jobs}"
+        build(BuildOptions(project=root, out=out, formats=("html",), jobs=jobs))
+        version = (out / "current").resolve()
+        built[jobs] = {
+            path.relative_to(version).as_posix(): path.read_bytes()
+            for path in version.rglob("*")
+            if path.is_file() and path.name != "stamp.json"  # the stamp names its out folder
+        }
+    assert len([p for p in built[2] if p.endswith("/index.html")]) >= 4 * 2
+    assert built[1] == built[2]
