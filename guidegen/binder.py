@@ -38,29 +38,45 @@ def bind(tp: Any, value: Any, doc: YamlDoc, path: PathKey, report: Report) -> An
     """Return value converted to type tp; report problems at doc's locations."""
     if value is INVALID:
         return _empty(tp)
-    origin = typing.get_origin(tp)
-    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+    kind, arg = _shape(tp)
+    if kind is _DATACLASS:
         return _bind_dataclass(tp, value, doc, path, report)
-    if origin is list:
+    if kind is _LIST:
         if not isinstance(value, list):
             _mismatch("a list", value, doc, path, report, "start each item with '- '")
             return []
-        (item_tp,) = typing.get_args(tp)
-        return [bind(item_tp, item, doc, path + (i,), report) for i, item in enumerate(value)]
-    if origin is dict:
+        return [bind(arg, item, doc, path + (i,), report) for i, item in enumerate(value)]
+    if kind is _DICT:
         if not isinstance(value, dict):
             _mismatch("a mapping of id: entry", value, doc, path, report)
             return {}
-        _, item_tp = typing.get_args(tp)
-        return {str(k): bind(item_tp, v, doc, path + (k,), report) for k, v in value.items()}
-    if origin is Literal:
-        choices = typing.get_args(tp)
-        if value not in choices:
-            shown = ", ".join(map(str, choices))
-            _mismatch(f"one of: {shown}", value, doc, path, report, _did_you_mean(value, choices))
-            return choices[0]
+        return {str(k): bind(arg, v, doc, path + (k,), report) for k, v in value.items()}
+    if kind is _LITERAL:
+        if value not in arg:
+            shown = ", ".join(map(str, arg))
+            _mismatch(f"one of: {shown}", value, doc, path, report, _did_you_mean(value, arg))
+            return arg[0]
         return value
     return _bind_scalar(tp, value, doc, path, report)
+
+
+_DATACLASS, _LIST, _DICT, _LITERAL, _SCALAR = "dataclass", "list", "dict", "literal", "scalar"
+
+
+@cache
+def _shape(tp: Any) -> tuple[str, Any]:
+    """Return what kind of schema type tp is, with its item type or choices (asked once a type:
+    binding a guide asks it for every value)."""
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        return _DATACLASS, None
+    origin = typing.get_origin(tp)
+    if origin is list:
+        return _LIST, typing.get_args(tp)[0]
+    if origin is dict:
+        return _DICT, typing.get_args(tp)[1]
+    if origin is Literal:
+        return _LITERAL, typing.get_args(tp)
+    return _SCALAR, None
 
 
 def _bind_scalar(tp: Any, value: Any, doc: YamlDoc, path: PathKey, report: Report) -> Any:
@@ -95,32 +111,50 @@ def _bind_scalar(tp: Any, value: Any, doc: YamlDoc, path: PathKey, report: Repor
 
 
 def _bind_dataclass(cls: type, value: Any, doc: YamlDoc, path: PathKey, report: Report) -> Any:
-    name = cls.__name__.lower()
     if not isinstance(value, dict):
-        _mismatch(f"a mapping of {name} fields", value, doc, path, report)
+        _mismatch(f"a mapping of {cls.__name__.lower()} fields", value, doc, path, report)
         return dataclasses.replace(_empty(cls), at=doc.where(path))
-    known = schema_fields(cls)
-    names = [f.name for f, _ in known]
-    for key in value:
-        if key not in names:
-            report.error(
-                doc.where(path + (key,), key=True),
-                f"unknown field '{key}' in {name}",
-                _did_you_mean(key, names) or f"known fields: {', '.join(names)}",
-            )
+    names, fields = _fields_of(cls)
+    if not value.keys() <= names:
+        _unknown_fields(cls, value, doc, path, report)
     kwargs: dict[str, Any] = {"at": doc.where(path)}
-    for f, tp in known:
-        if f.name in value and value[f.name] is not None:
-            kwargs[f.name] = bind(tp, value[f.name], doc, path + (f.name,), report)
-            _check_bounds(f, value[f.name], doc, path + (f.name,), report)
-        elif is_required(f):
+    for f, tp, required, bounded in fields:
+        item = value.get(f.name)
+        if item is not None:
+            kwargs[f.name] = bind(tp, item, doc, path + (f.name,), report)
+            if bounded:
+                _check_bounds(f, item, doc, path + (f.name,), report)
+        elif required:
             report.error(
                 doc.where(path, key=bool(path)),
-                f"missing required field '{f.name}' in {name}",
+                f"missing required field '{f.name}' in {cls.__name__.lower()}",
                 f.metadata.get("doc", ""),
             )
             kwargs[f.name] = _empty(tp)
     return cls(**kwargs)
+
+
+@cache
+def _fields_of(cls: type) -> tuple[frozenset[str], list[tuple[dataclasses.Field, Any, bool, bool]]]:
+    """Return a dataclass's field names, and each field with its type, whether it is required
+    and whether it has bounds."""
+    known = schema_fields(cls)
+    bounds = ("minimum", "maximum")
+    return frozenset(f.name for f, _ in known), [
+        (f, tp, is_required(f), any(f.metadata.get(b) is not None for b in bounds))
+        for f, tp in known
+    ]
+
+
+def _unknown_fields(cls: type, value: dict, doc: YamlDoc, path: PathKey, report: Report) -> None:
+    names = [f.name for f, _ in schema_fields(cls)]
+    for key in value:
+        if key not in names:
+            report.error(
+                doc.where(path + (key,), key=True),
+                f"unknown field '{key}' in {cls.__name__.lower()}",
+                _did_you_mean(key, names) or f"known fields: {', '.join(names)}",
+            )
 
 
 def _check_bounds(f: dataclasses.Field, value: Any, doc: YamlDoc, path: PathKey, report) -> None:

@@ -129,6 +129,12 @@ CASES = [
         f"{G}:1:1: error: missing required field 'review' in guide (Review metadata.)",
     ),
     (
+        "deadline-amount-out-of-range",
+        {G: ("      - amount: 3", "      - amount: 0")},
+        f"{G}:22:17: error: steps.0.deadlines.0.amount: 0 is not between 1 and 3650 "
+        "(How many units, a whole number from 1 to 3650.)",
+    ),
+    (
         "title-number",
         {G: ('title: "Leaving the list"', "title: 42")},
         f"{G}:4:8: error: title: expected text, found int 42 (put the value in quotes)",
