@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import time
 from collections import ChainMap
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -29,20 +31,49 @@ def digest(*parts: object) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+# A file's hash is taken again unless its size, times and inode are those the last build saw.
+# Those are kept only for files that had been left alone this long when the last build looked:
+# a file written in the same tick of the filesystem's clock as that look (file times are coarse:
+# milliseconds on Linux, 2 s on FAT) could otherwise keep its times while its bytes changed.
+QUIET_NS = 2_000_000_000
+
+
 class Hasher:
-    """Hash files by content, each at most once per build."""
+    """Hash files by content, each at most once per build; a file the last build hashed and
+    that has not changed since (same size, modification and change times, inode) keeps its hash.
+    """
 
     def __init__(self) -> None:
         self._seen: dict[Path, str] = {}
+        self._known: dict = {}  # path -> [size, mtime_ns, ctime_ns, dev, ino, sha256]
+        self.looked: dict[str, list] = {}  # the same for this build's quiet files: for the next
+
+    def know(self, files: dict) -> None:
+        """Take the files the last build hashed, as its `looked` held them."""
+        self._known = files
 
     def file(self, path: Path) -> str:
         """Return the sha256 of a file's bytes, or 'absent'."""
         if path not in self._seen:
-            try:
-                self._seen[path] = hashlib.sha256(path.read_bytes()).hexdigest()
-            except OSError:
-                self._seen[path] = "absent"
+            self._seen[path] = self._hash(path)
         return self._seen[path]
+
+    def _hash(self, path: Path) -> str:
+        now = time.time_ns()
+        try:
+            info = os.stat(path)
+            looks = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_dev, info.st_ino]
+            name = str(path)
+            known = self._known.get(name)
+            if isinstance(known, list) and known[:-1] == looks and isinstance(known[-1], str):
+                found = known[-1]
+            else:
+                found = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            return "absent"
+        if max(info.st_mtime_ns, info.st_ctime_ns) < now - QUIET_NS:
+            self.looked[name] = [*looks, found]
+        return found
 
     def files(self, paths: Iterable[Path]) -> str:
         """Return one hash over several files, named by path."""

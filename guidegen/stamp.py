@@ -38,6 +38,7 @@ class Stamp:
     fingerprint: str
     wanted: list[str]
     problems: list[dict]
+    files: dict  # the input files it hashed, with their sizes and times (see cache.Hasher)
 
 
 def input_fingerprint(project: Path, choices: dict, hasher: Hasher) -> str | None:
@@ -105,18 +106,27 @@ def read_stamp(version: Path | None) -> Stamp | None:
         data = json.loads((version / STAMP).read_text("utf-8"))
         if data.get("format") != STAMP_FORMAT:
             return None
-        return Stamp(data["fingerprint"], list(data["wanted"]), list(data["problems"]))
+        files = data.get("files", {})
+        return Stamp(
+            data["fingerprint"],
+            list(data["wanted"]),
+            list(data["problems"]),
+            files if isinstance(files, dict) else {},
+        )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
-def write_stamp(version: Path, fingerprint: str, wanted: list[str], report: Report) -> None:
+def write_stamp(
+    version: Path, fingerprint: str, wanted: list[str], report: Report, files: dict
+) -> None:
     """Leave the stamp of a successful build beside its version, atomically."""
     data = {
         "format": STAMP_FORMAT,
         "fingerprint": fingerprint,
         "wanted": wanted,
         "problems": problem_rows(report.problems),
+        "files": dict(sorted(files.items())),
     }
     write_atomic(version / STAMP, json.dumps(data, ensure_ascii=False).encode("utf-8"), version)
 

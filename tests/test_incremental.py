@@ -192,6 +192,53 @@ def test_a_repeated_build_loads_no_renderer(tmp_project):
     assert ran.stdout == f"{len(first.written)} []\n"
 
 
+def test_a_repeated_build_reads_no_input_whose_size_and_times_are_unchanged(
+    tmp_project, monkeypatch
+):
+    """The stamp keeps each quiet input's size, times and hash: the next build hashes only
+    what changed (here nothing), without reading the catalogs and guides again."""
+    from pathlib import Path
+
+    monkeypatch.setattr("guidegen.cache.QUIET_NS", 0)  # the fixture's files were just written
+    root = tmp_project()
+    _build(root, formats="html")
+    read: list[Path] = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self) or real(self))
+    fast = _build(root, formats="html")
+    assert FULL not in fast.stages and fast.up_to_date
+    assert [p for p in read if root in p.parents] == []
+
+
+def test_an_input_rewritten_with_its_old_size_and_modification_time_is_read_again(
+    tmp_project, monkeypatch
+):
+    """Its change time tells: a tool may put a file's modification time back, nothing can put
+    back the time the kernel records for the change."""
+    import os
+
+    monkeypatch.setattr("guidegen.cache.QUIET_NS", 0)
+    root = tmp_project()
+    _build(root, formats="html")
+    po = root / PO
+    before = po.stat()
+    text = po.read_text().replace('msgstr "向法院提出申请"', 'msgstr "向法院提交申请"')
+    po.write_bytes(text.encode("utf-8"))
+    os.utime(po, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (po.stat().st_size, po.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert _build(root, formats="html").written == ["zh-Hans/leave-list/index.html"]
+
+
+def test_the_stamp_keeps_no_hash_of_a_file_changed_just_before_the_build_looked(tmp_project):
+    """A file written within QUIET_NS of the look (the fixture's, here) could change again in
+    the same tick of the filesystem's clock and keep its times: its hash is not kept."""
+    root = tmp_project()
+    _build(root, formats="html")
+    kept = json.loads((root / "build/current/stamp.json").read_text())["files"]
+    assert str(root / PO) not in kept and str(root / "guidegen.yaml") not in kept
+    assert any(name.endswith("guidegen/binder.py") for name in kept)  # installed long ago
+
+
 def _site_files(site):
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
 

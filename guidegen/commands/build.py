@@ -98,11 +98,13 @@ def compare_with_published(
     """Fingerprint the inputs (see stamp.py); return the fingerprint (None: cannot be told) and
     whether the published build was made from the same inputs and options with all its outputs
     still there: then its warnings are replayed into result."""
-    fingerprint = input_fingerprint(options.project, _choices(options), hasher)
     current = None if options.force else current_version(options.out)
+    stamp = read_stamp(current)
+    if stamp is not None:
+        hasher.know(stamp.files)  # unchanged files keep their hashes: not read again
+    fingerprint = input_fingerprint(options.project, _choices(options), hasher)
     if current is None:
         return False, fingerprint
-    stamp = read_stamp(current)
     wanted = replay_if_up_to_date(stamp, fingerprint, current / SITE_DIR, result.report)
     if wanted is None:
         return False, fingerprint

@@ -509,7 +509,7 @@ def _stamp(state: Build, version: Path) -> None:
     """Leave the stamp that lets the same build, repeated on the same inputs, stop at once."""
     if state.fingerprint is not None and not state.result.failed:
         wanted = sorted(set(state.result.written) | set(state.result.up_to_date))
-        write_stamp(version, state.fingerprint, wanted, state.report)
+        write_stamp(version, state.fingerprint, wanted, state.report, state.hasher.looked)
 
 
 def _remove_empty_folders(folder: Path, stop: Path) -> None:
