@@ -123,11 +123,16 @@ def guide_heading(
     """Return a guide's title and summary as shown in a locale (what other pages show of it:
     index entries, related-guide links), cached by the hashes of its YAML, its PO file and
     guidegen.yaml: the pages of other guides need not read its catalog."""
-    key = _shown_key("heading", project, locale.code, guide_id, hasher)
+    key = heading_key(project, locale.code, guide_id, hasher)
     if not _is_heading(cache.labels.get(key)):
         shown = localized_heading(project, locale, guide_id, report)
         cache.labels[key] = [[str(p), p.lang, p.dir, p.state] for p in shown]
     return [Passage(*fields) for fields in cache.labels[key]]
+
+
+def heading_key(project: Project, code: str, guide_id: str, hasher: Hasher) -> str:
+    """Return the key guide_heading keeps a guide's heading in a locale under."""
+    return _shown_key("heading", project, code, guide_id, hasher)
 
 
 def _shown_key(kind: str, project: Project, code: str, guide_id: str, hasher: Hasher) -> str:

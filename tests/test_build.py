@@ -421,3 +421,35 @@ def test_results_taken_as_the_workers_finish_build_what_one_process_builds(tmp_p
         }
     assert len([p for p in built[2] if p.endswith("/index.html")]) >= 4 * 2
     assert built[1] == built[2]
+
+
+def test_page_workers_get_the_headings_of_linked_guides_only(tmp_project, monkeypatch):
+    """What travels to the page workers holds the cached headings of the guides some page links
+    to as related (the other guides' are 17 MB in each worker at 10,000 documents); the related
+    link still shows the linked guide's title."""
+    from guidegen.commands import build_stages
+
+    content = FIXTURES / "tiny" / "content"
+    copies = {}
+    for rel in ("guides/leave-list.yaml", "locales/zh-Hans/guides/leave-list.po"):
+        for n in range(3):
+            text = (content / rel).read_text(encoding="utf-8")
+            text = text.replace("leave-list", f"leave-list-{n}")
+            if n == 0 and rel.endswith(".yaml"):
+                text = text.replace("related: []", "related: [leave-list-1]")
+            copies[f"content/{rel.replace('leave-list', f'leave-list-{n}')}"] = text
+    root = tmp_project(copies)
+    sent: list[dict] = []
+    real = build_stages.Pages.__getstate__
+
+    def travelling(pages):
+        sent.append(dict(pages.labels))
+        return real(pages)
+
+    monkeypatch.setattr(build_stages.Pages, "__getstate__", travelling)
+    build(BuildOptions(project=root, out=root / "build", formats=("html",), jobs=2))
+    assert sent, "the page round went to the workers"
+    headings = [[str(part[0]) for part in label] for label in sent[0].values()]
+    assert len(headings) == 2 and all(len(h) == 2 for h in headings)  # en and zh-Hans of one
+    page = (root / "build/site/zh-Hans/leave-list-0/index.html").read_text()
+    assert 'href="../leave-list-1/' in page and headings[1][0] in page

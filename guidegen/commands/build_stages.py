@@ -27,6 +27,7 @@ from ..localize import (
     guide_heading,
     handed_in,
     handin_label,
+    heading_key,
     localize_site,
 )
 from ..output import (
@@ -270,9 +271,24 @@ def resolve_translations(state: Build, plan: Plan, todo: list[Planned]) -> Pages
     """Return the localized view of every locale that has something to render."""
     links = {where: [f.name for f in formats] for where, formats in state.links.items()}
     locales = sorted({item.locale for item in todo if item.locale})
-    pages = Pages(plan.published, links, state.cache.labels, locales)
+    pages = Pages(plan.published, links, _linked_headings(state, locales), locales)
     pages.localized(state)
     return pages
+
+
+def _linked_headings(state: Build, locales: list[str]) -> dict:
+    """Return the headings a page worker may show of guides it does not render: those of the
+    guides some guide links to as related, in the locales rendered (not every guide's: at
+    10,000 documents all of them are 17 MB in each worker). Any other is made where needed."""
+    project, labels = state.project, state.cache.labels
+    linked = sorted({g for guide in project.guides.values() for g in guide.related})
+    keys = [
+        heading_key(project, code, guide_id, state.hasher)
+        for code in locales
+        for guide_id in linked
+        if guide_id in project.guides
+    ]
+    return {key: labels[key] for key in keys if key in labels}
 
 
 @dataclass
@@ -283,7 +299,7 @@ class Pages:
 
     published: dict[str, list[str]]  # the guides each locale publishes
     links: dict[tuple[str, str], list[str]]  # (guide, locale) -> formats the page links to
-    labels: dict  # the build cache's guide headings (what related-guide links show)
+    labels: dict  # the build cache's headings of linked guides (what related-guide links show)
     locales: list[str]
     _made: tuple | None = field(default=None, repr=False, compare=False)
 
