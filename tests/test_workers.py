@@ -10,8 +10,11 @@ from functools import partial
 
 import pytest
 
+from guidegen.commands.build import BuildOptions, build
 from guidegen.errors import ContentError
 from guidegen.workers import Crew, WorkerDied
+
+from .conftest import FIXTURES
 
 _LEARNT: dict[str, int] = {}  # what a worker process remembers between rounds
 
@@ -185,3 +188,36 @@ def test_page_workers_inherit_babels_locale_data_instead_of_each_loading_its_own
         in_workers = list(crew.map(_locale_data_loaded, ["a", "b", "c", "d"]))
     assert {"en", "zh", "zh_Hans"} <= set(_locale_data_loaded("here"))
     assert all({"en", "zh", "zh_Hans"} <= set(loaded) for loaded in in_workers)
+
+
+def test_the_page_workers_have_ended_before_the_indexes_are_made(tmp_project, monkeypatch):
+    """The locales' indexes list every guide and are made in the build process: the idle
+    workers must not hold their memory meanwhile (at 10,000 documents that was the peak)."""
+    import multiprocessing
+
+    from guidegen.commands import build_stages
+
+    content = FIXTURES / "tiny" / "content"
+    copies = {}
+    for rel in ("guides/leave-list.yaml", "locales/zh-Hans/guides/leave-list.po"):
+        for n in range(3):
+            text = (content / rel).read_text(encoding="utf-8").replace("leave-list", f"ll-{n}")
+            copies[f"content/{rel.replace('leave-list', f'll-{n}')}"] = text
+    root = tmp_project(copies)
+    alive: list[int] = []
+    forked: list[int] = []
+    real_index, real_fork = build_stages.render_locale_index, build_stages.Crew._fork
+
+    def index(*args):
+        alive.append(len(multiprocessing.active_children()))
+        return real_index(*args)
+
+    def fork(crew, *args):
+        real_fork(crew, *args)
+        forked.append(len(multiprocessing.active_children()))
+
+    monkeypatch.setattr(build_stages, "render_locale_index", index)
+    monkeypatch.setattr(build_stages.Crew, "_fork", fork)
+    build(BuildOptions(project=root, out=root / "build", formats=("html",), jobs=2))
+    assert forked == [2]  # the workers did check and render the guides
+    assert alive == [0, 0]  # en and zh-Hans: made once the workers had ended

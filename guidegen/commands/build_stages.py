@@ -344,7 +344,7 @@ def render_pages(
 
     The guides' outputs are rendered guide by guide, every locale of a guide at once, by the
     crew's workers (each renders the guides it checked, whose catalogs it kept); this process
-    writes them into the version as they come.
+    writes them into the version as they come, and ends the workers before the indexes.
     """
     env, sites, renderers = pages.localized(state)
     advance = progress.start(len(todo), "pages")
@@ -370,6 +370,9 @@ def render_pages(
             else:
                 heavy.append((made, item.key))
             advance()
+    # The workers are done: end them before the locales' indexes, which list every guide and
+    # are made here (at 10,000 documents the build's peak came there, with two idle workers).
+    crew.close()
     for item in todo:
         if item.kind == "index":
             state.emit(_site_page(state, env, renderers, sites, item), item.key)
