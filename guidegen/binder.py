@@ -38,20 +38,20 @@ def bind(tp: Any, value: Any, doc: YamlDoc, path: PathKey, report: Report) -> An
     """Return value converted to type tp; report problems at doc's locations."""
     if value is INVALID:
         return _empty(tp)
-    kind, arg = _shape(tp)
-    if kind is _DATACLASS:
+    kind, arg = schema_shape(tp)
+    if kind == "dataclass":
         return _bind_dataclass(tp, value, doc, path, report)
-    if kind is _LIST:
+    if kind == "list":
         if not isinstance(value, list):
             _mismatch("a list", value, doc, path, report, "start each item with '- '")
             return []
         return [bind(arg, item, doc, path + (i,), report) for i, item in enumerate(value)]
-    if kind is _DICT:
+    if kind == "dict":
         if not isinstance(value, dict):
             _mismatch("a mapping of id: entry", value, doc, path, report)
             return {}
         return {str(k): bind(arg, v, doc, path + (k,), report) for k, v in value.items()}
-    if kind is _LITERAL:
+    if kind == "literal":
         if value not in arg:
             shown = ", ".join(map(str, arg))
             _mismatch(f"one of: {shown}", value, doc, path, report, _did_you_mean(value, arg))
@@ -60,23 +60,21 @@ def bind(tp: Any, value: Any, doc: YamlDoc, path: PathKey, report: Report) -> An
     return _bind_scalar(tp, value, doc, path, report)
 
 
-_DATACLASS, _LIST, _DICT, _LITERAL, _SCALAR = "dataclass", "list", "dict", "literal", "scalar"
-
-
 @cache
-def _shape(tp: Any) -> tuple[str, Any]:
-    """Return what kind of schema type tp is, with its item type or choices (asked once a type:
-    binding a guide asks it for every value)."""
+def schema_shape(tp: Any) -> tuple[str, Any]:
+    """Return what a schema type is: 'dataclass', 'list' or 'dict' with its item type,
+    'literal' with its choices, or 'scalar' (asked once a type: binding a guide, or walking its
+    passages, asks it for every value)."""
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        return _DATACLASS, None
+        return "dataclass", None
     origin = typing.get_origin(tp)
     if origin is list:
-        return _LIST, typing.get_args(tp)[0]
+        return "list", typing.get_args(tp)[0]
     if origin is dict:
-        return _DICT, typing.get_args(tp)[1]
+        return "dict", typing.get_args(tp)[1]
     if origin is Literal:
-        return _LITERAL, typing.get_args(tp)
-    return _SCALAR, None
+        return "literal", typing.get_args(tp)
+    return "scalar", None
 
 
 def _bind_scalar(tp: Any, value: Any, doc: YamlDoc, path: PathKey, report: Report) -> Any:

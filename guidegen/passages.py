@@ -10,13 +10,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-import typing
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .binder import schema_fields
+from .binder import schema_fields, schema_shape
 from .schema import Blank, Deadline, Faq, Letter, Markdown, Plain, SourceRef, Step
 
 TRANSLATABLE = (Plain, Markdown)
@@ -195,10 +194,5 @@ def _kind(tp: Any) -> tuple[str, Any]:
     type of its items (asked for every field of every guide in every locale)."""
     if tp in TRANSLATABLE:
         return "text", None
-    if typing.get_origin(tp) is list:
-        return "list", typing.get_args(tp)[0]
-    if typing.get_origin(tp) is dict:
-        return "dict", typing.get_args(tp)[1]
-    if dataclasses.is_dataclass(tp):
-        return "dataclass", None
-    return "other", None
+    kind, item_tp = schema_shape(tp)
+    return (kind, item_tp) if kind in ("list", "dict", "dataclass") else ("other", None)

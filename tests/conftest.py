@@ -35,6 +35,27 @@ def tmp_project(tmp_path):
     return make
 
 
+def tiny_guide_copies(count: int, related: dict[int, str] | None = None) -> dict[str, str]:
+    """Return the files of `count` copies of the tiny guide, leave-list-0, leave-list-1, ...
+    (its YAML, zh-Hans catalog and template), for tmp_project; related maps a copy's number to
+    the one guide it lists as related."""
+    content = FIXTURES / "tiny" / "content"
+    files = {}
+    for rel in (
+        "guides/leave-list.yaml",
+        "locales/zh-Hans/guides/leave-list.po",
+        "locales/templates/guides/leave-list.pot",
+    ):
+        for n in range(count):
+            text = (
+                (content / rel).read_text(encoding="utf-8").replace("leave-list", f"leave-list-{n}")
+            )
+            if rel.endswith(".yaml") and n in (related or {}):
+                text = text.replace("related: []", f"related: [{(related or {})[n]}]")
+            files[f"content/{rel.replace('leave-list', f'leave-list-{n}')}"] = text
+    return files
+
+
 @pytest.fixture(scope="session")
 def tiny_build(tmp_path_factory) -> Path:
     """Build the tiny project once (HTML and PDF) and return its output folder."""

@@ -15,7 +15,7 @@ from guidegen.errors import BuildError
 from guidegen.formats.pdf import PdfJob
 from guidegen.pdf import FetchRefused, make_fetcher
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, tiny_guide_copies
 
 
 def test_manifest_lists_every_output_with_hash_and_size(tiny_build):
@@ -396,19 +396,7 @@ def test_results_taken_as_the_workers_finish_build_what_one_process_builds(tmp_p
     """With two workers the check and page rounds use each guide's results as they arrive
     (Crew.map, ordered=False): what a build writes must not depend on which worker finished
     first. Three copies of the tiny guide, built at -j 1 and -j 2, give the same files."""
-    content = FIXTURES / "tiny" / "content"
-    copies = {}
-    for rel in (
-        "guides/leave-list.yaml",
-        "locales/zh-Hans/guides/leave-list.po",
-        "locales/templates/guides/leave-list.pot",
-    ):
-        for n in range(3):
-            text = (content / rel).read_text(encoding="utf-8")
-            copies[f"content/{rel.replace('leave-list', f'leave-list-{n}')}"] = text.replace(
-                "leave-list", f"leave-list-{n}"
-            )
-    root = tmp_project(copies)
+    root = tmp_project(tiny_guide_copies(3))
     built = {}
     for jobs in (1, 2):
         out = root.parent / f"out-j{jobs}"
@@ -429,16 +417,7 @@ def test_page_workers_get_the_headings_of_linked_guides_only(tmp_project, monkey
     link still shows the linked guide's title."""
     from guidegen.commands import build_stages
 
-    content = FIXTURES / "tiny" / "content"
-    copies = {}
-    for rel in ("guides/leave-list.yaml", "locales/zh-Hans/guides/leave-list.po"):
-        for n in range(3):
-            text = (content / rel).read_text(encoding="utf-8")
-            text = text.replace("leave-list", f"leave-list-{n}")
-            if n == 0 and rel.endswith(".yaml"):
-                text = text.replace("related: []", "related: [leave-list-1]")
-            copies[f"content/{rel.replace('leave-list', f'leave-list-{n}')}"] = text
-    root = tmp_project(copies)
+    root = tmp_project(tiny_guide_copies(3, related={0: "leave-list-1"}))
     sent: list[dict] = []
     real = build_stages.Pages.__getstate__
 

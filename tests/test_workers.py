@@ -14,7 +14,7 @@ from guidegen.commands.build import BuildOptions, build
 from guidegen.errors import ContentError
 from guidegen.workers import Crew, WorkerDied
 
-from .conftest import FIXTURES
+from .conftest import tiny_guide_copies
 
 _LEARNT: dict[str, int] = {}  # what a worker process remembers between rounds
 
@@ -197,13 +197,7 @@ def test_the_page_workers_have_ended_before_the_indexes_are_made(tmp_project, mo
 
     from guidegen.commands import build_stages
 
-    content = FIXTURES / "tiny" / "content"
-    copies = {}
-    for rel in ("guides/leave-list.yaml", "locales/zh-Hans/guides/leave-list.po"):
-        for n in range(3):
-            text = (content / rel).read_text(encoding="utf-8").replace("leave-list", f"ll-{n}")
-            copies[f"content/{rel.replace('leave-list', f'll-{n}')}"] = text
-    root = tmp_project(copies)
+    root = tmp_project(tiny_guide_copies(3))
     alive: list[int] = []
     forked: list[int] = []
     real_index, real_fork = build_stages.render_locale_index, build_stages.Crew._fork
