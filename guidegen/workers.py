@@ -20,6 +20,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from .collector import usual_collections
 from .formats import Job
 from .formats.base import Rendered
+from .heap import give_back
 
 logger = logging.getLogger(__name__)
 _PR_SET_PDEATHSIG = 1
@@ -290,6 +291,8 @@ def _serve(connection, parent: int) -> None:
         except BaseException as exc:  # raised again in the build process
             answer = ("failed", _picklable(exc))
         connection.send(answer)
+        del answer  # what the items made is freed: give it back before the next items
+        give_back()
 
 
 def _picklable(exc: BaseException) -> BaseException:

@@ -10,6 +10,7 @@ from functools import partial
 
 import pytest
 
+from guidegen import heap
 from guidegen.commands.build import BuildOptions, build
 from guidegen.errors import ContentError
 from guidegen.workers import Crew, WorkerDied
@@ -108,6 +109,42 @@ def test_a_worker_killed_mid_round_is_reported_not_waited_for():
 
     with Crew(2) as crew, pytest.raises(WorkerDied, match="exit code -9"):
         list(crew.map(die, ["a", "b", "c", "last"]))
+
+
+_KEPT: list[bytes] = []  # what a worker keeps of its pieces: the freed ones are holes between
+
+
+def _resident(item: str) -> tuple[int, int]:
+    with open("/proc/self/statm") as statm:
+        return os.getpid(), int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _churn(item: str) -> tuple[int, int]:
+    """Allocate 80 MB in pieces malloc keeps in its heap (under its mmap threshold), keep one
+    in a hundred (0.8 MB) and free the rest: holes that the heap's top cannot give back."""
+    pieces = [bytes([n % 251]) * 20_000 for n in range(4_000)]
+    _KEPT.extend(pieces[::100])
+    held = _resident(item)
+    del pieces
+    return held
+
+
+@pytest.mark.skipif(
+    not os.path.exists("/proc/self/statm") or heap._malloc_trim() is None,
+    reason="the memory given back is measured on Linux with glibc",
+)
+def test_a_worker_gives_the_memory_its_items_freed_back_before_the_next_items():
+    """A page worker's heap otherwise keeps its largest moment for the whole build (glibc
+    returns freed memory only from the top of its heap). Fails with give_back() not called."""
+    items = ["a", "b"]
+    with Crew(2) as crew:
+        before = dict(crew.map(_resident, items, key=lambda item: item))
+        during = dict(crew.map(_churn, items, key=lambda item: item))
+        after = dict(crew.map(_resident, items, key=lambda item: item))
+    for pid in during:
+        grew, kept = during[pid] - before[pid], after[pid] - before[pid]
+        assert grew > 60_000_000, f"the churn took {grew} bytes"
+        assert kept < grew / 4, f"worker {pid} still holds {kept} of the {grew} bytes it freed"
 
 
 def test_a_cache_records_what_a_worker_adds_without_walking_what_it_inherited():
