@@ -13,7 +13,9 @@ The version published before the current one stays as the spare: the next build 
 version by relinking only the files that differ from the current version's, instead of linking
 every file into a new tree and deleting the old tree (two thirds of a one-edit rebuild's publish
 at 1,000 pages). Everything in the spare but its site is removed first; it is never published
-until a build has written it as a whole.
+until a build has written it as a whole. A first build, which has no version before it, leaves a
+spare of its own: a hard-link copy of the site it published (0.18 s at 1,000 pages, once), so that
+the first edit after it relinks one file instead of linking a new tree of every page.
 """
 
 from __future__ import annotations
@@ -86,14 +88,27 @@ def start_version(out: Path) -> Path:
 
 def publish_version(out: Path, version: Path) -> None:
     """Switch `current` to the new version in one rename, then drop older versions but the
-    one it replaced (the spare)."""
+    one it replaced (the spare); with none to keep, make one."""
     temporary = out / f".{CURRENT}.{version.name}.tmp"
     temporary.unlink(missing_ok=True)
     temporary.symlink_to(Path(VERSIONS) / version.name)
     os.replace(temporary, out / CURRENT)
     for name, target in ((SITE_DIR, f"{CURRENT}/{SITE_DIR}"), (MANIFEST, f"{CURRENT}/{MANIFEST}")):
         _ensure_link(out / name, Path(target))
-    _remove_abandoned_versions(out)
+    if _remove_abandoned_versions(out) is None:
+        _make_spare(out, version)
+
+
+def _make_spare(out: Path, version: Path) -> None:
+    """Leave a hard-link copy of the published site as the spare. Only the next build's speed
+    depends on it: if it cannot be made (a full disk), what was made of it goes, and the next
+    build makes its version as a first rebuild would."""
+    spare = out / VERSIONS / f"{time.time_ns():x}"
+    try:
+        spare.mkdir()
+        _mirror(str(version / SITE_DIR), str(spare / SITE_DIR), existed=False)
+    except OSError:
+        shutil.rmtree(spare, ignore_errors=True)
 
 
 def discard_version(version: Path) -> None:
