@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import __version__
@@ -121,12 +121,23 @@ def write_stamp(
     version: Path, fingerprint: str, wanted: list[str], report: Report, files: dict
 ) -> None:
     """Leave the stamp of a successful build beside its version, atomically."""
+    _write(version, Stamp(fingerprint, wanted, problem_rows(report.problems), files))
+
+
+def renew_files(version: Path, stamp: Stamp, files: dict) -> None:
+    """Write a published version's stamp again with the files a build that found it up to date
+    hashed: those changed just before the build that made it looked (a checkout, a copy) have
+    been left alone since, and the next build need not read them."""
+    _write(version, replace(stamp, files=files))
+
+
+def _write(version: Path, stamp: Stamp) -> None:
     data = {
         "format": STAMP_FORMAT,
-        "fingerprint": fingerprint,
-        "wanted": wanted,
-        "problems": problem_rows(report.problems),
-        "files": dict(sorted(files.items())),
+        "fingerprint": stamp.fingerprint,
+        "wanted": stamp.wanted,
+        "problems": stamp.problems,
+        "files": dict(sorted(stamp.files.items())),
     }
     write_atomic(version / STAMP, json.dumps(data, ensure_ascii=False).encode("utf-8"), version)
 

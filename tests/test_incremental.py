@@ -210,6 +210,28 @@ def test_a_repeated_build_reads_no_input_whose_size_and_times_are_unchanged(
     assert [p for p in read if root in p.parents] == []
 
 
+def test_a_build_that_finds_nothing_to_do_keeps_the_hashes_of_inputs_left_alone_since(
+    tmp_project, monkeypatch
+):
+    """Inputs written just before a build looked (a checkout, a copy) keep no hash in its stamp;
+    the next build, finding nothing to do, hashes them again and leaves them in the stamp once
+    they have been left alone long enough: the build after it reads none. Fails without that."""
+    monkeypatch.setattr("guidegen.cache.QUIET_NS", 10**18)  # every input was just written
+    root = tmp_project()
+    _build(root, formats="html")
+    stamp = root / "build/current/stamp.json"
+    assert str(root / PO) not in json.loads(stamp.read_text())["files"]
+    monkeypatch.setattr("guidegen.cache.QUIET_NS", 0)  # ... and has been left alone since
+    assert not _build(root, formats="html").written
+    assert str(root / PO) in json.loads(stamp.read_text())["files"]
+    read: list[Path] = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self) or real(self))
+    again = _build(root, formats="html")
+    assert FULL not in again.stages and again.up_to_date
+    assert [p for p in read if root in p.parents] == []
+
+
 def test_an_input_rewritten_with_its_old_size_and_modification_time_is_read_again(
     tmp_project, monkeypatch
 ):

@@ -16,7 +16,7 @@ from ..cache import Hasher
 from ..collector import fewer_collections
 from ..errors import BuildError, ContentError
 from ..problems import Report
-from ..stamp import input_fingerprint, read_stamp, replay_if_up_to_date
+from ..stamp import input_fingerprint, read_stamp, renew_files, replay_if_up_to_date
 from ..versions import SITE_DIR, claim_output, current_version
 
 if TYPE_CHECKING:
@@ -97,7 +97,8 @@ def compare_with_published(
 ) -> tuple[bool, str | None]:
     """Fingerprint the inputs (see stamp.py); return the fingerprint (None: cannot be told) and
     whether the published build was made from the same inputs and options with all its outputs
-    still there: then its warnings are replayed into result."""
+    still there: then its warnings are replayed into result, and its stamp keeps the hashes of
+    inputs that were just written when it was made and have been left alone since."""
     current = None if options.force else current_version(options.out)
     stamp = read_stamp(current)
     if stamp is not None:
@@ -110,6 +111,8 @@ def compare_with_published(
         return False, fingerprint
     result.up_to_date = wanted
     fail_on_problems(result.report, options.strict)
+    if stamp is not None and hasher.looked != stamp.files:
+        renew_files(current, stamp, hasher.looked)
     return True, fingerprint
 
 
