@@ -105,7 +105,10 @@ def _make_spare(out: Path, version: Path) -> None:
     build makes its version as a first rebuild would."""
     spare = out / VERSIONS / f"{time.time_ns():x}"
     try:
-        spare.mkdir()
+        spare.mkdir()  # a folder of that name already there (a clock set back) is left alone
+    except OSError:
+        return
+    try:
         _mirror(str(version / SITE_DIR), str(spare / SITE_DIR), existed=False)
     except OSError:
         shutil.rmtree(spare, ignore_errors=True)
