@@ -26,6 +26,7 @@ import segno
 
 from .errors import BuildError
 from .pdf_fonts import cid_keyed_subset
+from .pdf_styles import install_stylesheet_hook
 from .pdf_targets import install_reference_hook
 
 if TYPE_CHECKING:
@@ -130,6 +131,7 @@ def render_pdf(
     install_tagging_hooks()
     install_font_hooks()
     install_reference_hook()
+    install_stylesheet_hook()
     document = HTML(string=html, base_url=base_url.as_uri() + "/", url_fetcher=fetcher)
     record = TaggingRecord()
     token = _RECORDING.set(_Recording(record, document.etree_element))
