@@ -1,7 +1,7 @@
 """PDF rendering with WeasyPrint: a sandboxed URL fetcher, explicit fonts, tagged PDF/UA-1.
 
 Tagging hooks here tell WeasyPrint's tagger what it does not know; pdf_finish then repairs the
-structure tree of the written file.
+structure tree WeasyPrint made, before it is written.
 
 WeasyPrint is imported lazily so that check, i18n and no-op builds never pay for it.
 """
@@ -126,14 +126,14 @@ def render_pdf(
     """
     from weasyprint import HTML
 
-    from .pdf_finish import TaggingRecord, finish_pdf
+    from . import pdf_finish
 
     install_tagging_hooks()
     install_font_hooks()
     install_reference_hook()
     install_stylesheet_hook()
     document = HTML(string=html, base_url=base_url.as_uri() + "/", url_fetcher=fetcher)
-    record = TaggingRecord()
+    record = pdf_finish.TaggingRecord()
     token = _RECORDING.set(_Recording(record, document.etree_element))
     try:
         data = document.write_pdf(
@@ -141,16 +141,19 @@ def render_pdf(
             pdf_tags=True,
             pdf_forms=forms,
             optimize_images=True,
-            finisher=_finisher(direction),
-        )  # no pdf_identifier: WeasyPrint would hash every object for it; finish_pdf sets it
+            finisher=_finisher(record, direction),
+        )  # no pdf_identifier: pydyf would serialise every object twice to hash it
     finally:
         _release_field_fonts(_RECORDING.get())
         _RECORDING.reset(token)
-    return finish_pdf(data, record, identifier.encode("utf-8"))
+    return pdf_finish.identify(data, identifier.encode("utf-8"))
 
 
-def _finisher(direction: str):
+def _finisher(record: TaggingRecord, direction: str):
     def finish(document, pdf) -> None:
+        from . import pdf_finish
+
+        pdf_finish.finish_structure(pdf, record)
         if direction == "rtl":
             # Right-to-left page order for two-up views in viewers (pydyf writes "/..." as a name).
             pdf.catalog["ViewerPreferences"]["Direction"] = "/R2L"
@@ -327,7 +330,6 @@ def install_tagging_hooks() -> None:
     original = hookable(
         tagger, "_build_box_tree", _TAGGER_PARAMETERS, "tagger", "PDF/UA hooks were"
     )
-    identity_key = IDENTITY[1:]
 
     def build(box, parent, pdf, page_number, nums, annotations, tags):
         structs = original(box, parent, pdf, page_number, nums, annotations, tags)
@@ -344,8 +346,8 @@ def install_tagging_hooks() -> None:
         for struct in structs:
             if lang and "Lang" not in struct:
                 struct["Lang"] = pydyf.String(lang)
-            if recording is not None and element is not None and identity_key not in struct:
-                struct[identity_key] = recording.record.identity(element)
+            if recording is not None and element is not None and IDENTITY not in struct:
+                struct[IDENTITY] = recording.record.identity(element)
             yield struct
 
     tagger._build_box_tree = build

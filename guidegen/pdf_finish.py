@@ -1,8 +1,9 @@
-"""Finish WeasyPrint's tagged PDF with pikepdf into the structure PDF/UA and readers expect.
+"""Finish WeasyPrint's tagged PDF into the structure PDF/UA and readers expect.
 
 WeasyPrint 70 tags every page on its own and hangs running headers and footers off nothing but the
 ParentTree. The tagging hooks in pdf.py record what WeasyPrint's boxes know (a TaggingRecord, plus
-a private identity key on each structure element); this pass then, on the written file:
+a private identity key on each structure element); this pass then, on WeasyPrint's own PDF objects
+(pydyf) after it tagged the pages and before it writes them (its `finisher`):
 
 - drops structure elements without content (tick boxes, ruled blank lines: their drawing is
   already an artifact), keeping figures, form fields and table cells;
@@ -16,7 +17,13 @@ a private identity key on each structure element); this pass then, on the writte
 - gives each right-to-left text run its logical text as /ActualText on its structure element;
 - writes the finished tree back: /K, /P, /Pg (MCR dictionaries where an element's content comes
   from another page), a ParentTree rebuilt from it, MCIDs renumbered densely per page;
-- turns the marked content of margin boxes into /Artifact /Pagination sequences.
+- turns the marked content of margin boxes into /Artifact /Pagination sequences;
+- empties every object nothing refers to any more (dropped elements, removed files): pydyf
+  writes each object it holds, and cannot leave one out of a compressed object stream.
+
+`identify` then gives the written file its /ID: the edition identifier and an MD5 of the file.
+It used to open the written file again with pikepdf and save it anew (a third of the pass, 20-30 ms
+a PDF, and every structure element read and written through pikepdf's bindings).
 
 ActualText goes on structure elements only, never on marked content: pdftotext, PDFium and MuPDF
 read a marked-content /ActualText but then reorder it as if it were visual text, which reverses
@@ -25,19 +32,18 @@ Uyghur words that they otherwise extract intact.
 
 from __future__ import annotations
 
-import io
+import hashlib
 import logging
 import re
 from dataclasses import dataclass, field
 
-import pikepdf
-from pikepdf import Array, Dictionary, Name
+import pydyf
 
 from .errors import BuildError
 
 logger = logging.getLogger(__name__)
 
-IDENTITY = "/GuidegenElement"
+IDENTITY = "GuidegenElement"
 """Private key the tagging hooks put on structure elements: the HTML element's sequence number."""
 
 _KEEP_EMPTY = frozenset(
@@ -49,7 +55,11 @@ _FROM_ELEMENTS = frozenset(
     | {"/Art", "/Div", "/Part", "/Link", "/Figure", "/Table", "/TR", "/TH", "/TD", "/BlockQuote"}
 )
 """Roles WeasyPrint gives only to boxes of HTML elements: each must carry an identity."""
+_TREE = frozenset({"/StructElem", "/OBJR"})
 _MARK = re.compile(rb"/([A-Za-z]+)\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
+_REFERENCE = re.compile(rb"(\d+) (\d+) R")
+_XREF_STREAM = re.compile(rb"/Type /XRef\b")
+_STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
 
 
 @dataclass
@@ -74,42 +84,100 @@ class _Content:
     mcid: int
 
 
+@dataclass(frozen=True, eq=False)
+class _Annotation:
+    """An /OBJR kid and the annotation it names."""
+
+    obj: pydyf.Dictionary
+    annotation: pydyf.Dictionary
+
+
 @dataclass(eq=False)
 class _Node:
-    obj: pikepdf.Dictionary
+    obj: pydyf.Dictionary
     role: str
     identity: int | None
     page: int | None
-    kids: list[_Node | _Content | pikepdf.Dictionary]
+    kids: list[_Node | _Content | _Annotation]
 
 
-def finish_pdf(data: bytes, record: TaggingRecord, identifier: bytes = b"") -> bytes:
-    """Return data with its structure tree finished (deterministic for the same input) and,
-    given an identifier, a file /ID of it and a hash of the content (qpdf makes the hash)."""
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
-        document = _read_tree(pdf, pages)
-        _drop_attachments(pdf, document)
-        _drop_empty(document)
-        _merge_split(document)
-        _one_body_per_item(pdf, document)
-        _drop_nested_links(pdf, document)
-        _add_actual_text(pdf, document, record.rtl_texts)
-        numbering = _write_tree(pdf, document)
-        _mark_content(pdf, numbering, record.running)
-        if identifier:
-            pdf.trailer.ID = Array([pikepdf.String(identifier), pikepdf.String(identifier)])
-        output = io.BytesIO()
-        pdf.save(output, deterministic_id=True)
-    return output.getvalue()
+class _Objects:
+    """WeasyPrint's PDF objects, looked up by the references its dictionaries hold."""
+
+    def __init__(self, pdf: pydyf.PDF) -> None:
+        self.pdf = pdf
+        self.pages = [self[reference] for reference in pdf.page_references]
+        self.page_index = {reference: index for index, reference in enumerate(pdf.page_references)}
+
+    def __getitem__(self, reference) -> pydyf.Object:
+        number = _number(reference)
+        if number is None or not 0 < number < len(self.pdf.objects):
+            raise BuildError(f"WeasyPrint wrote a reference guidegen cannot follow: {reference!r}")
+        return self.pdf.objects[number]
+
+    def add(self, obj: pydyf.Object) -> pydyf.Object:
+        self.pdf.add_object(obj)
+        return obj
 
 
-def _read_tree(pdf: pikepdf.Pdf, pages: dict[tuple[int, int], int]) -> _Node:
-    root = pdf.Root.get("/StructTreeRoot")
-    kids = root.get("/K") if root is not None else None
-    if not isinstance(kids, Array) or len(kids) != 1 or not isinstance(kids[0], Dictionary):
+def _number(reference) -> int | None:
+    if isinstance(reference, str):
+        reference = reference.encode("ascii", "replace")
+    if not isinstance(reference, bytes):
+        return None
+    match = _REFERENCE.fullmatch(reference.strip())
+    return int(match[1]) if match else None
+
+
+def finish_structure(pdf: pydyf.PDF, record: TaggingRecord) -> None:
+    """Finish the structure tree of WeasyPrint's PDF objects in place (see the module's text)."""
+    objects = _Objects(pdf)
+    document = _read_tree(objects)
+    read = _tree_objects(document)
+    attached = _drop_attachments(objects, document)
+    _drop_empty(document)
+    _merge_split(document)
+    _one_body_per_item(objects, document)
+    _drop_nested_links(objects, document)
+    _add_actual_text(objects, document, record.rtl_texts)
+    numbering = _write_tree(objects, document)
+    _mark_content(objects, numbering, record.running)
+    if attached:  # files, their specifications, annotations: whatever else they referred to
+        _empty_unreachable(pdf)
+    else:  # the elements (margin boxes' too) and annotations the finished tree left out
+        kept = _tree_objects(document)
+        on_pages = {_number(ref) for page in objects.pages for ref in page.get("Annots") or []}
+        for obj in pdf.objects:
+            number = obj.number
+            if number in kept or number in on_pages:
+                continue
+            if number in read or (type(obj) is pydyf.Dictionary and obj.get("Type") in _TREE):
+                _empty(obj)
+
+
+def identify(data: bytes, identifier: bytes) -> bytes:
+    """Return the written PDF with the file /ID [identifier, MD5 of the file without it]."""
+    found = _STARTXREF.search(data[-64:])
+    start = int(found[1]) if found else -1
+    end = data.find(b">>\nstream\n", start) if 0 <= start < len(data) else -1
+    if end < 0 or not _XREF_STREAM.search(data, start, end):
+        raise BuildError(
+            "WeasyPrint wrote no cross-reference stream to put the file identifier in "
+            "(see guidegen/pdf_finish.py)"
+        )
+    # Into the dictionary of the last object, the cross-reference stream: no offset changes.
+    digest = hashlib.md5(data).hexdigest().encode()  # noqa: S324 - a file identifier
+    entry = b"/ID [" + pydyf.String(identifier).data + b" <" + digest + b">]"
+    return data[:end] + entry + data[end:]
+
+
+def _read_tree(objects: _Objects) -> _Node:
+    catalog = objects.pdf.catalog
+    root = objects[catalog["StructTreeRoot"]] if "StructTreeRoot" in catalog else None
+    kids = root.get("K") if isinstance(root, dict) else None
+    if not isinstance(kids, list) or len(kids) != 1 or _number(kids[0]) is None:
         raise BuildError("WeasyPrint wrote no /Document structure element; cannot finish the PDF")
-    document = _read_element(kids[0], pages, None)
+    document = _read_element(objects, objects[kids[0]], None)
     unmarked = [node.role for node in _walk(document) if node.identity is None]
     if any(role in _FROM_ELEMENTS for role in unmarked):
         raise BuildError(
@@ -120,25 +188,50 @@ def _read_tree(pdf: pikepdf.Pdf, pages: dict[tuple[int, int], int]) -> _Node:
     return document
 
 
-def _read_element(element: pikepdf.Dictionary, pages, page: int | None) -> _Node:
-    if "/Pg" in element:
-        page = pages[element.Pg.objgen]
+def _read_element(objects: _Objects, element, page: int | None) -> _Node:
+    if not isinstance(element, dict):
+        raise BuildError("a structure element is no dictionary")
+    if "Pg" in element:
+        page = _page(objects, element["Pg"])
     identity = element.get(IDENTITY)
-    node = _Node(element, str(element.S), None if identity is None else int(identity), page, [])
-    kids = element.get("/K")
-    for kid in kids if isinstance(kids, Array) else [] if kids is None else [kids]:
-        if isinstance(kid, int):
+    node = _Node(element, str(element.get("S")), identity, page, [])
+    kids = element.get("K")
+    for kid in kids if isinstance(kids, list) else [] if kids is None else [kids]:
+        if isinstance(kid, int) and not isinstance(kid, bool):
             node.kids.append(_Content(_content_page(node, page), kid))
-        elif not isinstance(kid, Dictionary):
+            continue
+        obj = kid if isinstance(kid, dict) else objects[kid]
+        if not isinstance(obj, dict):
             raise BuildError(f"{node.role} structure element: a kid is no MCID and no dictionary")
-        elif kid.get("/Type") == "/MCR":
-            mcr_page = pages[kid.Pg.objgen] if "/Pg" in kid else page
-            node.kids.append(_Content(_content_page(node, mcr_page), int(kid.MCID)))
-        elif kid.get("/Type") == "/OBJR":
-            node.kids.append(kid)
+        kind = obj.get("Type")
+        if kind == "/MCR":
+            mcr_page = _page(objects, obj["Pg"]) if "Pg" in obj else page
+            node.kids.append(_Content(_content_page(node, mcr_page), int(obj["MCID"])))
+        elif kind == "/OBJR":
+            node.kids.append(_Annotation(obj, objects[obj["Obj"]]))
         else:
-            node.kids.append(_read_element(kid, pages, page))
+            node.kids.append(_read_element(objects, obj, page))
     return node
+
+
+def _tree_objects(document: _Node) -> dict[int, pydyf.Object]:
+    """Return the objects of the tree by number: elements, /OBJR kids and their annotations,
+    and the ParentTree."""
+    found: dict[int, pydyf.Object] = {}
+    for node in _walk(document):
+        found[node.obj.number] = node.obj
+        for kid in node.kids:
+            if isinstance(kid, _Annotation):
+                found[kid.obj.number] = kid.obj
+                found[kid.annotation.number] = kid.annotation
+    return found
+
+
+def _page(objects: _Objects, reference) -> int:
+    index = objects.page_index.get(reference)
+    if index is None:
+        raise BuildError(f"a structure element refers to no page: {reference!r}")
+    return index
 
 
 def _content_page(node: _Node, page: int | None) -> int:
@@ -166,7 +259,7 @@ def _drop_empty(node: _Node) -> bool:
 
 def _merge_split(node: _Node) -> None:
     """Merge adjacent siblings made from the same HTML element, then do the same in each."""
-    merged: list[_Node | _Content | pikepdf.Dictionary] = []
+    merged: list[_Node | _Content | _Annotation] = []
     for kid in node.kids:
         previous = merged[-1] if merged else None
         if (
@@ -184,7 +277,7 @@ def _merge_split(node: _Node) -> None:
             _merge_split(kid)
 
 
-def _one_body_per_item(pdf: pikepdf.Pdf, node: _Node) -> None:
+def _one_body_per_item(objects: _Objects, node: _Node) -> None:
     """Give each list item one LBody holding all but its Lbl (WeasyPrint omits it for blocks)."""
     if node.role == "/LI":
         labels = [kid for kid in node.kids if isinstance(kid, _Node) and kid.role == "/Lbl"]
@@ -194,7 +287,7 @@ def _one_body_per_item(pdf: pikepdf.Pdf, node: _Node) -> None:
         ):
             body = next((k for k in rest if isinstance(k, _Node) and k.role == "/LBody"), None)
             if body is None:
-                obj = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.LBody))
+                obj = objects.add(pydyf.Dictionary({"Type": "/StructElem", "S": "/LBody"}))
                 body = _Node(obj, "/LBody", None, node.page, [])
             body.kids = [
                 part
@@ -204,80 +297,96 @@ def _one_body_per_item(pdf: pikepdf.Pdf, node: _Node) -> None:
             node.kids = [*labels, body]
     for kid in node.kids:
         if isinstance(kid, _Node):
-            _one_body_per_item(pdf, kid)
+            _one_body_per_item(objects, kid)
 
 
-def _drop_attachments(pdf: pikepdf.Pdf, document: _Node) -> None:
-    """Remove embedded files, their annotations, and the tags of those annotations."""
-    names = pdf.Root.get("/Names")
-    if names is not None and "/EmbeddedFiles" in names:
-        del names["/EmbeddedFiles"]
-    if "/AF" in pdf.Root:
-        del pdf.Root["/AF"]
-    dropped = {
-        annotation.objgen
-        for page in pdf.pages
-        for annotation in page.obj.get("/Annots", [])
-        if annotation.get("/Subtype") == "/FileAttachment"
-    }
-    if not dropped:
-        return
-    for page in pdf.pages:
-        annotations = page.obj.get("/Annots")
-        if annotations is not None:
-            page.obj.Annots = Array(a for a in annotations if a.objgen not in dropped)
-    for node in _walk(document):
-        kept = [k for k in node.kids if not (isinstance(k, Dictionary) and k.Obj.objgen in dropped)]
+def _drop_attachments(objects: _Objects, document: _Node) -> bool:
+    """Remove embedded files, their annotations, and the tags of those annotations; return
+    whether there were any."""
+    catalog = objects.pdf.catalog
+    names = catalog.get("Names")
+    names = objects[names] if _number(names) is not None else names
+    files = isinstance(names, dict) and names.pop("EmbeddedFiles", None) is not None
+    files = catalog.pop("AF", None) is not None or files
+    dropped = _drop_annotations(objects, lambda a: a.get("Subtype") == "/FileAttachment")
+    for node in _walk(document) if dropped else ():
+        kept = [k for k in node.kids if not _is_dropped(k, dropped)]
         if len(kept) != len(node.kids) and node.role == "/Link":
-            node.role = "/Span"
-            node.obj.S = Name.Span
+            _make_span(node)
         node.kids = kept
+    return files or bool(dropped)
 
 
-def _drop_nested_links(pdf: pikepdf.Pdf, document: _Node) -> None:
+def _drop_annotations(objects: _Objects, drop) -> set[int]:
+    """Take the annotations drop(annotation) says out of every page; return their numbers."""
+    dropped: set[int] = set()
+    for page in objects.pages:
+        annotations = page.get("Annots")
+        if not isinstance(annotations, list):
+            continue
+        kept = []
+        for reference in annotations:
+            annotation = objects[reference]
+            if drop(annotation):
+                dropped.add(annotation.number)
+            else:
+                kept.append(reference)
+        if len(kept) != len(annotations):
+            page["Annots"] = pydyf.Array(kept)
+    return dropped
+
+
+def _is_dropped(kid, dropped: set[int]) -> bool:
+    return isinstance(kid, _Annotation) and kid.annotation.number in dropped
+
+
+def _make_span(node: _Node) -> None:
+    node.role = "/Span"
+    node.obj["S"] = "/Span"
+
+
+def _drop_nested_links(objects: _Objects, document: _Node) -> None:
     """Remove the copies of a link's annotation that WeasyPrint makes for boxes inside the link."""
-    dropped: set[tuple[int, int]] = set()
+    dropped: set[int] = set()
 
     def visit(node: _Node, in_link: bool) -> None:
         if in_link:
             for kid in node.kids:
-                if isinstance(kid, Dictionary) and kid.Obj.get("/Subtype") == "/Link":
-                    dropped.add(kid.Obj.objgen)
-            node.kids = [
-                k for k in node.kids if not (isinstance(k, Dictionary) and k.Obj.objgen in dropped)
-            ]
+                if isinstance(kid, _Annotation) and kid.annotation.get("Subtype") == "/Link":
+                    dropped.add(kid.annotation.number)
+            node.kids = [k for k in node.kids if not _is_dropped(k, dropped)]
             if node.role == "/Link":
-                node.role = "/Span"
-                node.obj.S = Name.Span
+                _make_span(node)
         for kid in node.kids:
             if isinstance(kid, _Node):
                 visit(kid, in_link or node.role == "/Link")
 
     visit(document, False)
-    for page in pdf.pages if dropped else ():
-        annotations = page.obj.get("/Annots")
-        if annotations is not None:
-            page.obj.Annots = Array(a for a in annotations if a.objgen not in dropped)
+    if dropped:
+        _drop_annotations(objects, lambda annotation: annotation.number in dropped)
 
 
-def _add_actual_text(pdf: pikepdf.Pdf, node: _Node, texts: dict[tuple[int, int], str]) -> None:
+def _add_actual_text(objects: _Objects, node: _Node, texts: dict[tuple[int, int], str]) -> None:
     """Put the logical text of right-to-left runs on the element owning them (or a new Span)."""
     for index, kid in enumerate(node.kids):
         if isinstance(kid, _Node):
-            _add_actual_text(pdf, kid, texts)
+            _add_actual_text(objects, kid, texts)
             continue
         if not isinstance(kid, _Content) or (text := texts.get((kid.page, kid.mcid))) is None:
             continue
         if len(node.kids) == 1:
-            node.obj.ActualText = pikepdf.String(text)
+            node.obj["ActualText"] = pydyf.String(text)
             continue
         # A run beside other content (a link's annotation, other runs): give it its own Span.
-        span = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Span))
-        span.ActualText = pikepdf.String(text)
+        span = objects.add(
+            pydyf.Dictionary(
+                {"Type": "/StructElem", "S": "/Span", "ActualText": pydyf.String(text)}
+            )
+        )
         node.kids[index] = _Node(span, "/Span", None, kid.page, [kid])
 
 
-def _write_tree(pdf: pikepdf.Pdf, document: _Node) -> dict[_Content, int]:
+def _write_tree(objects: _Objects, document: _Node) -> dict[_Content, int]:
     """Write /K, /P and /Pg from the finished tree, rebuild the ParentTree, return new MCIDs."""
     owners: dict[_Content, _Node] = {}
     annotations: dict[int, _Node] = {}
@@ -285,76 +394,78 @@ def _write_tree(pdf: pikepdf.Pdf, document: _Node) -> dict[_Content, int]:
         for kid in node.kids:
             if isinstance(kid, _Content):
                 owners[kid] = node
-            elif isinstance(kid, Dictionary):
-                annotations[int(kid.Obj.StructParent)] = node
+            elif isinstance(kid, _Annotation):
+                annotations[int(kid.annotation["StructParent"])] = node
     numbering: dict[_Content, int] = {}
-    by_page: dict[int, list[_Node]] = {index: [] for index in range(len(pdf.pages))}
+    by_page: dict[int, list[_Node]] = {index: [] for index in range(len(objects.pages))}
     for content in sorted(owners, key=lambda content: (content.page, content.mcid)):
         numbering[content] = len(by_page[content.page])
         by_page[content.page].append(owners[content])
 
-    page_objects = [page.obj for page in pdf.pages]
+    pages = objects.pdf.page_references
     for node in _walk(document):
-        node.obj.K = Array(_kid_object(node, kid, numbering, page_objects) for kid in node.kids)
+        node.obj["K"] = pydyf.Array(_kid_object(node, kid, numbering, pages) for kid in node.kids)
         if node.page is not None:
-            node.obj.Pg = page_objects[node.page]
-        if IDENTITY in node.obj:
-            del node.obj[IDENTITY]
-    document.obj.P = pdf.Root.StructTreeRoot
+            node.obj["Pg"] = pages[node.page]
+        node.obj.pop(IDENTITY, None)
+    root = objects[objects.pdf.catalog["StructTreeRoot"]]
+    document.obj["P"] = root.reference
 
     nums: list[object] = []
-    for index in range(len(page_objects)):
-        nums += [index, Array(owner.obj for owner in by_page[index])]
+    for index in range(len(pages)):
+        nums += [index, pydyf.Array(owner.obj.reference for owner in by_page[index])]
     for key in sorted(annotations):
-        nums += [key, annotations[key].obj]
-    root = pdf.Root.StructTreeRoot
-    root.ParentTree = pdf.make_indirect(Dictionary(Nums=Array(nums)))
-    root.ParentTreeNextKey = max([len(page_objects) - 1, *annotations]) + 1
-    _untag_orphan_annotations(pdf, annotations)
+        nums += [key, annotations[key].obj.reference]
+    if _number(root.get("ParentTree")) is not None:
+        _empty(objects[root["ParentTree"]])  # WeasyPrint's, which nothing else refers to
+    root["ParentTree"] = objects.add(pydyf.Dictionary({"Nums": pydyf.Array(nums)})).reference
+    root["ParentTreeNextKey"] = max([len(pages) - 1, *annotations]) + 1
+    _untag_orphan_annotations(objects, annotations)
     return numbering
 
 
-def _untag_orphan_annotations(pdf: pikepdf.Pdf, tagged: dict[int, _Node]) -> None:
+def _untag_orphan_annotations(objects: _Objects, tagged: dict[int, _Node]) -> None:
     # WeasyPrint tags a link in a running header or footer under an element that hangs off nothing.
-    for number, page in enumerate(pdf.pages, 1):
-        for annotation in page.obj.get("/Annots", []):
-            key = annotation.get("/StructParent")
+    for number, page in enumerate(objects.pages, 1):
+        for reference in page.get("Annots") or []:
+            annotation = objects[reference]
+            key = annotation.get("StructParent")
             if key is not None and int(key) not in tagged:
                 logger.warning(
                     "page %d: a %s annotation outside the text is untagged",
                     number,
-                    annotation.get("/Subtype"),
+                    annotation.get("Subtype"),
                 )
-                del annotation["/StructParent"]
+                del annotation["StructParent"]
 
 
-def _kid_object(node: _Node, kid, numbering: dict[_Content, int], page_objects: list):
+def _kid_object(node: _Node, kid, numbering: dict[_Content, int], pages: list):
     if isinstance(kid, _Node):
-        kid.obj.P = node.obj
-        return kid.obj
+        kid.obj["P"] = node.obj.reference
+        return kid.obj.reference
     if isinstance(kid, _Content):
         if node.page is None:
             node.page = kid.page
         if kid.page == node.page:
             return numbering[kid]
-        return Dictionary(Type=Name.MCR, Pg=page_objects[kid.page], MCID=numbering[kid])
-    return kid
+        return pydyf.Dictionary({"Type": "/MCR", "Pg": pages[kid.page], "MCID": numbering[kid]})
+    return kid.obj.reference
 
 
 def _mark_content(
-    pdf: pikepdf.Pdf, numbering: dict[_Content, int], running: dict[int, dict[int, str | None]]
+    objects: _Objects, numbering: dict[_Content, int], running: dict[int, dict[int, str | None]]
 ) -> None:
     """Renumber MCIDs in the page content and turn margin-box content into artifacts."""
-    renumber: dict[int, dict[int, int]] = {index: {} for index in range(len(pdf.pages))}
+    renumber: dict[int, dict[int, int]] = {index: {} for index in range(len(objects.pages))}
     for content, new in numbering.items():
         renumber[content.page][content.mcid] = new
-    for index, page in enumerate(pdf.pages):
+    for index, page in enumerate(objects.pages):
         artifacts = running.get(index, {})
         if artifacts or any(old != new for old, new in renumber[index].items()):
-            _rewrite_marks(page, index + 1, renumber[index], artifacts)
+            _rewrite_marks(objects[page["Contents"]], index + 1, renumber[index], artifacts)
 
 
-def _rewrite_marks(page, number: int, renumber: dict[int, int], artifacts: dict) -> None:
+def _rewrite_marks(stream: pydyf.Stream, number: int, renumber: dict[int, int], artifacts) -> None:
     seen: list[int] = []
 
     def replace(match: re.Match[bytes]) -> bytes:
@@ -366,17 +477,57 @@ def _rewrite_marks(page, number: int, renumber: dict[int, int], artifacts: dict)
             raise BuildError(f"page {number}: marked content {mcid} belongs to no element")
         return b"/%s <</MCID %d>> BDC" % (match[1], renumber[mcid])
 
-    page.contents_coalesce()
-    data = _MARK.sub(replace, page.Contents.read_bytes())
+    data = _MARK.sub(replace, b"\n".join(pydyf._to_bytes(item) for item in stream.stream))
     if sorted(seen) != sorted([*renumber, *artifacts]):
         raise BuildError(
             f"page {number}: the marked content in the page does not match the structure tree; "
             "WeasyPrint's output has changed (see guidegen/pdf_finish.py)"
         )
-    page.Contents.write(data)
+    stream.stream = [data]
 
 
 def _artifact(subtype: str | None) -> bytes:
     if subtype is None:
         return b"/Artifact <</Type /Pagination>> BDC"
     return b"/Artifact <</Type /Pagination /Subtype %s>> BDC" % subtype.encode("ascii")
+
+
+def _empty_unreachable(pdf: pydyf.PDF) -> None:
+    """Empty each object no longer reachable from the catalog (or the document information)."""
+    objects = pdf.objects
+    reached = [False] * len(objects)
+    stack: list = [pdf.catalog, pdf.info]
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind is int or kind is float or value is None:
+            continue
+        if kind is bytes or kind is str:
+            text = value if kind is bytes else value.encode("latin-1", "replace")
+            if b" R" in text:
+                for match in _REFERENCE.finditer(text):
+                    number = int(match[1])
+                    if number < len(objects) and not reached[number]:
+                        reached[number] = True
+                        stack.append(objects[number])
+            continue
+        if isinstance(value, pydyf.Object) and value.number is not None:
+            reached[value.number] = True
+        if isinstance(value, pydyf.Stream):
+            stack.extend(value.extra.values())
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list | tuple):
+            stack.extend(value)
+    for number, obj in enumerate(objects[1:], 1):
+        if not reached[number]:
+            _empty(obj)
+
+
+def _empty(obj: pydyf.Object) -> None:
+    if isinstance(obj, pydyf.Stream):
+        obj.stream, obj.extra = [], {}
+    elif isinstance(obj, dict | list):
+        obj.clear()
+    elif isinstance(obj, pydyf.String):
+        obj.string = ""

@@ -101,6 +101,9 @@ def test_pdfs_embed_no_attachments(tmp_project):
         for page in pdf.pages:
             for annot in page.get("/Annots", []):
                 assert annot.get("/Subtype") != "/FileAttachment"
+        # Nor the file itself, left behind where nothing refers to it.
+        streams = [obj for obj in pdf.objects if isinstance(obj, pikepdf.Stream)]
+        assert not [s for s in streams if b'rel="attachment"' in s.read_bytes()]
 
 
 def test_locale_code_cannot_write_outside(tmp_project, tmp_path):

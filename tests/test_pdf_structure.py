@@ -18,7 +18,7 @@ import pytest
 import guidegen.pdf_finish
 from guidegen.errors import BuildError
 from guidegen.pdf import MEMORY_SCHEME, install_tagging_hooks, make_fetcher, qr_svg, render_pdf
-from guidegen.pdf_finish import TaggingRecord, finish_pdf
+from guidegen.pdf_finish import TaggingRecord, finish_structure
 
 from .pdf_facts import (
     all_struct_elems,
@@ -132,7 +132,7 @@ def uyghur_pdf(tmp_path_factory) -> Path:
 def unfinished_uyghur_pdf(tmp_path_factory) -> Path:
     """The same Uyghur document as WeasyPrint wrote it, before the finishing pass."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(guidegen.pdf_finish, "finish_pdf", lambda data, record, identifier: data)
+        patch.setattr(guidegen.pdf_finish, "finish_structure", lambda pdf, record: None)
         return _render(UYGHUR_HTML, tmp_path_factory.mktemp("unfinished"), "rtl")
 
 
@@ -546,11 +546,12 @@ def test_a_changed_tagger_is_refused(monkeypatch):
 def test_a_pdf_tagged_without_the_hooks_is_refused(tmp_path):
     from weasyprint import HTML
 
-    data = HTML(string='<html lang="en"><title>t</title><p>Text</p></html>').write_pdf(
-        pdf_variant="pdf/ua-1"
-    )
+    document = HTML(string='<html lang="en"><title>t</title><p>Text</p></html>')
     with pytest.raises(BuildError, match="no element identity"):
-        finish_pdf(data, TaggingRecord())
+        document.write_pdf(
+            pdf_variant="pdf/ua-1",
+            finisher=lambda _, pdf: finish_structure(pdf, TaggingRecord()),
+        )
 
 
 def test_a_tagger_that_stops_calling_itself_through_the_module_is_refused(monkeypatch, tmp_path):
