@@ -6,6 +6,7 @@ show that real guides keep the same facts.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -18,7 +19,7 @@ import pytest
 import guidegen.pdf_finish
 from guidegen.errors import BuildError
 from guidegen.pdf import MEMORY_SCHEME, install_tagging_hooks, make_fetcher, qr_svg, render_pdf
-from guidegen.pdf_finish import TaggingRecord, finish_structure
+from guidegen.pdf_finish import TaggingRecord, finish_structure, identify
 
 from .pdf_facts import (
     all_struct_elems,
@@ -522,6 +523,22 @@ def test_pdf_ua_identification_title_lang_outline_and_direction_are_kept(uyghur_
         with pdf.open_outline() as outline:
             assert [item.title for item in outline.root] == ["ئىناۋەتسىز ئىجراچىلار تىزىملىكى"]
         assert bytes(pdf.trailer.ID[0]) == b"test-id"
+
+
+def test_the_file_id_is_the_edition_identifier_and_an_md5_of_the_file_without_it(structure_pdf):
+    data = structure_pdf.read_bytes()
+    with pikepdf.open(structure_pdf) as pdf:
+        first, second = (bytes(part) for part in pdf.trailer.ID)
+    entry = re.search(rb"/ID \[\(test-id\) <([0-9a-f]{32})>\]", data)
+    assert first == b"test-id" and entry and bytes.fromhex(entry[1].decode()) == second
+    without = data[: entry.start()] + data[entry.end() :]
+    assert hashlib.md5(without).digest() == second
+
+
+def test_a_file_without_a_cross_reference_stream_gets_no_identifier_but_an_error():
+    plain = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<</Root 1 0 R>>\nstartxref\n9\n%%EOF\n"
+    with pytest.raises(BuildError, match="cross-reference stream"):
+        identify(plain, b"x")
 
 
 def test_rendering_twice_gives_the_same_bytes(tmp_path):
