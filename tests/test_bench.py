@@ -9,6 +9,8 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 from .conftest import FIXTURES, REPO
 
 BENCH = REPO / "bench"
@@ -46,6 +48,18 @@ def test_pdf_floor_prepares_the_builds_jobs_and_times_both_sides(tmp_path):
     for row, names in (*rows, (ours_row, ("guidegen",))):
         for name in names:
             assert row[name] > 0 and row[f"{name}_bytes"] > 10_000 and row[f"{name}_pages"] >= 1
+
+
+@pytest.mark.skipif(shutil.which("callgrind_control") is None, reason="valgrind is not installed")
+def test_pdf_instructions_counts_one_warm_render_each_way(tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURES / "tiny", root)
+    (row,) = run_script("pdf_instructions.py", str(root), "0")
+    assert row["path"] == "en/leave-list/leave-list.en.pdf"
+    # One warm render of a two-page PDF: hundreds of millions of instructions, not the process's
+    # start (billions) nor nothing (instrumentation never switched on).
+    assert 10**8 < row["floor_fonts"] < row["guidegen"] < 2 * 10**9
+    assert row["ratio"] == row["guidegen"] / row["floor_fonts"]
 
 
 def test_pdf_stage_memory_counts_the_jobs_a_build_holds(tmp_path):
