@@ -18,8 +18,10 @@ a private identity key on each structure element); this pass then, on WeasyPrint
 - writes the finished tree back: /K, /P, /Pg (MCR dictionaries where an element's content comes
   from another page), a ParentTree rebuilt from it, MCIDs renumbered densely per page;
 - turns the marked content of margin boxes into /Artifact /Pagination sequences;
-- empties every object nothing refers to any more (dropped elements, removed files): pydyf
-  writes each object it holds, and cannot leave one out of a compressed object stream.
+- empties what nothing refers to any more: the elements, /OBJR kids and annotations the finished
+  tree left out (margin boxes' elements among them) and WeasyPrint's ParentTree; when attachments
+  were removed, every object the catalog no longer reaches (so no attached file's bytes stay).
+  pydyf writes each object it holds, and cannot leave one out of a compressed object stream.
 
 `identify` then gives the written file its /ID: the edition identifier and an MD5 of the file.
 It used to open the written file again with pikepdf and save it anew (a third of the pass, 20-30 ms
@@ -144,15 +146,21 @@ def finish_structure(pdf: pydyf.PDF, record: TaggingRecord) -> None:
     _mark_content(objects, numbering, record.running)
     if attached:  # files, their specifications, annotations: whatever else they referred to
         _empty_unreachable(pdf)
-    else:  # the elements (margin boxes' too) and annotations the finished tree left out
-        kept = _tree_objects(document)
-        on_pages = {_number(ref) for page in objects.pages for ref in page.get("Annots") or []}
-        for obj in pdf.objects:
-            number = obj.number
-            if number in kept or number in on_pages:
-                continue
-            if number in read or (type(obj) is pydyf.Dictionary and obj.get("Type") in _TREE):
-                _empty(obj)
+    else:
+        _empty_left_out(objects, read, document)
+
+
+def _empty_left_out(objects: _Objects, read: dict[int, pydyf.Object], document: _Node) -> None:
+    """Empty the elements (margin boxes' too), /OBJR kids and annotations that the finished tree
+    no longer holds and no page lists: nothing refers to them any more."""
+    kept = _tree_objects(document)
+    on_pages = {_number(ref) for page in objects.pages for ref in page.get("Annots") or []}
+    for obj in objects.pdf.objects:
+        number = obj.number
+        if number in kept or number in on_pages:
+            continue
+        if number in read or (type(obj) is pydyf.Dictionary and obj.get("Type") in _TREE):
+            _empty(obj)
 
 
 def identify(data: bytes, identifier: bytes) -> bytes:
@@ -215,8 +223,7 @@ def _read_element(objects: _Objects, element, page: int | None) -> _Node:
 
 
 def _tree_objects(document: _Node) -> dict[int, pydyf.Object]:
-    """Return the objects of the tree by number: elements, /OBJR kids and their annotations,
-    and the ParentTree."""
+    """Return the objects of the tree by number: elements, /OBJR kids and their annotations."""
     found: dict[int, pydyf.Object] = {}
     for node in _walk(document):
         found[node.obj.number] = node.obj

@@ -52,7 +52,6 @@ KEPT_LIMIT = 16  # a worker renders the PDFs of one project: a few themes' style
 class Parsed:
     """A stylesheet's rules as WeasyPrint parsed them, and what it warned about meanwhile."""
 
-    base_url: str
     matcher: object
     page_rules: list
     warnings: list[logging.LogRecord]
@@ -112,7 +111,7 @@ def _linked(css_class, kwargs: dict):
         for record in parsed.warnings:
             weasy.handle(record)
     sheet = css_class.__new__(css_class)
-    sheet.base_url, sheet.matcher = parsed.base_url, parsed.matcher
+    sheet.base_url, sheet.matcher = url, parsed.matcher  # the url is part of the key
     # As WeasyPrint's own parse would: the document's @page rules gain this sheet's, in order.
     sheet.page_rules = kwargs["page_rules"]
     sheet.page_rules.extend(parsed.page_rules)
@@ -140,7 +139,7 @@ def _parse(css_class, data: bytes, url: str, kwargs: dict) -> Parsed:
         )
     finally:
         weasy.removeHandler(handler)
-    return Parsed(sheet.base_url, sheet.matcher, sheet.page_rules, warnings)
+    return Parsed(sheet.matcher, sheet.page_rules, warnings)
 
 
 _FIND_PARAMETERS = [
